@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Production server: loads .env, builds once if there is no build, then serves the
+// SvelteKit app on HOST:PORT (from the validated configuration) until SIGTERM/SIGINT.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const buildEntry = join(root, 'build', 'handler.js');
+
+// ENV_FILE= (empty) skips .env; the variables already set always win.
+const envFile = process.env.ENV_FILE ?? '.env';
+if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
+process.env.NODE_ENV ??= 'production';
+
+if (!existsSync(buildEntry)) {
+	console.error('No build found: building once (vite build)…');
+	const built = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+	if (built.status !== 0) process.exit(built.status ?? 1);
+}
+
+let handler;
+try {
+	({ handler } = await import(pathToFileURL(buildEntry).href));
+} catch (error) {
+	// A configuration error names the variable and what is allowed; nothing else to add.
+	console.error(error?.name === 'ConfigError' ? error.message : `Start-up failed: ${error?.message ?? error}`);
+	process.exit(1);
+}
+
+const app = globalThis[Symbol.for('server-billing.app')];
+const { host, port } = app.config;
+const server = createServer((req, res) => handler(req, res, () => {
+	res.statusCode = 404;
+	res.end('Not found');
+}));
+server.keepAliveTimeout = 65_000;
+
+server.on('error', (error) => {
+	console.error(`Cannot listen on ${host}:${port}: ${error.message}`);
+	process.exit(1);
+});
+server.listen(port, host, () => {
+	app.logger.info({ url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` }, 'Server Billing listening');
+});
+
+let stopping = false;
+async function shutdown(signal) {
+	if (stopping) return;
+	stopping = true;
+	app.logger.info({ signal }, 'shutting down');
+	// stop accepting, let in-flight requests finish (bounded), then sample once more and close the database
+	const closed = new Promise((resolve) => server.close(resolve));
+	server.closeIdleConnections();
+	const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
+	await closed;
+	clearTimeout(deadline);
+	await app.stop();
+	process.exit(0);
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

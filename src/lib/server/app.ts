@@ -1,0 +1,68 @@
+import type { Config } from './config';
+import { openStore, type Store } from './db';
+import { createLogger, type Logger } from './log';
+import { LocalMeter, type Clock } from './metering/meter';
+import { ensureLocalServer } from './metering/servers';
+import { fileUptime, systemUptime, type UptimeSource } from './metering/uptime';
+
+export interface AppOptions {
+	clock?: Clock;
+	uptime?: UptimeSource;
+	logger?: Logger;
+	/** false for short-lived commands (the CLI): no sampling timer */
+	sampling?: boolean;
+}
+
+/**
+ * Everything stateful, built once per process: the store, the meter, the logger.
+ * Routes and procedures receive it; nothing else opens a database or a timer.
+ */
+export class App {
+	readonly clock: Clock;
+	readonly meter: LocalMeter;
+	#timer: NodeJS.Timeout | undefined;
+	#stopping: Promise<void> | undefined;
+
+	private constructor(
+		readonly config: Config,
+		readonly store: Store,
+		readonly logger: Logger,
+		uptime: UptimeSource,
+		clock: Clock
+	) {
+		this.clock = clock;
+		this.meter = new LocalMeter(store, uptime, clock);
+	}
+
+	static async open(config: Config, options: AppOptions = {}): Promise<App> {
+		const logger = options.logger ?? createLogger(config.debug);
+		const clock = options.clock ?? Date.now;
+		const uptime = options.uptime ?? (config.bootTimeFile ? fileUptime(config.bootTimeFile) : systemUptime);
+		const store = await openStore(config.database);
+		const app = new App(config, store, logger, uptime, clock);
+		await ensureLocalServer(store, config.serverName, clock());
+		await app.meter.sample();
+		if (options.sampling !== false) app.#startSampling();
+		return app;
+	}
+
+	#startSampling() {
+		this.#timer = setInterval(() => {
+			this.meter.sample().catch((error) => this.logger.error({ err: error }, 'sampling failed'));
+		}, this.config.sampleIntervalSeconds * 1000);
+	}
+
+	/** Takes a last sample (the time up to now is billable) and closes the database. */
+	stop(): Promise<void> {
+		this.#stopping ??= (async () => {
+			clearInterval(this.#timer);
+			try {
+				await this.meter.sample();
+			} catch (error) {
+				this.logger.error({ err: error }, 'final sample failed');
+			}
+			await this.store.close();
+		})();
+		return this.#stopping;
+	}
+}

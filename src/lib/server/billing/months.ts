@@ -1,0 +1,41 @@
+import { TZDate } from '@date-fns/tz';
+import { addMonths, format, startOfMonth } from 'date-fns';
+
+/** A calendar month in a time zone: its key ("2026-11") and its instants [start, end) in ms. */
+export interface Month {
+	key: string;
+	start: number;
+	end: number;
+}
+
+export function monthOf(instant: number, timeZone: string): Month {
+	const first = startOfMonth(new TZDate(instant, timeZone));
+	return {
+		key: format(first, 'yyyy-MM'),
+		start: first.getTime(),
+		end: addMonths(first, 1).getTime()
+	};
+}
+
+/**
+ * Splits [start, end) at month boundaries. Consecutive calls mostly land in the same
+ * month, so the last month is remembered: 100,000 runs cost a handful of time-zone lookups.
+ */
+export function monthSplitter(timeZone: string) {
+	let month: Month | undefined;
+	const find = (instant: number) => {
+		if (!month || instant < month.start || instant >= month.end) month = monthOf(instant, timeZone);
+		return month;
+	};
+	return (start: number, end: number): Array<{ month: string; start: number; end: number }> => {
+		const pieces = [];
+		let cursor = start;
+		while (cursor < end) {
+			const m = find(cursor);
+			const pieceEnd = Math.min(end, m.end);
+			pieces.push({ month: m.key, start: cursor, end: pieceEnd });
+			cursor = pieceEnd;
+		}
+		return pieces;
+	};
+}

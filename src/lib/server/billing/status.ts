@@ -1,0 +1,93 @@
+import { formatMoney, type Locale } from '$lib/format';
+import type { App } from '../app';
+import type { Charge } from '../db/schema';
+import { latestRun } from '../metering/runs';
+import { getServer, LOCAL_SERVER_ID } from '../metering/servers';
+import { currency } from './currency';
+import { lastSettledCharge, openCharge } from './ledger';
+import { formatRate, minorToMajor } from './money';
+import { openStatement } from './statement';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface ChargeView {
+	id: number;
+	kind: Charge['kind'];
+	status: Charge['status'];
+	periodStart: string;
+	periodEnd: string;
+	amountMinor: number;
+	amountFormatted: string;
+	currency: string;
+	stripeId: string | null;
+	hostedInvoiceUrl: string | null;
+	failureMessage: string | null;
+	createdAt: string;
+}
+
+export function chargeView(charge: Charge, locale: Locale): ChargeView {
+	return {
+		id: charge.id,
+		kind: charge.kind,
+		status: charge.status,
+		periodStart: iso(charge.period_start),
+		periodEnd: iso(charge.period_end),
+		amountMinor: charge.amount_minor,
+		amountFormatted: formatMoney(minorToMajor(charge.amount_minor, currency(charge.currency)), charge.currency, locale),
+		currency: charge.currency,
+		stripeId: charge.stripe_id,
+		hostedInvoiceUrl: charge.hosted_invoice_url,
+		failureMessage: charge.failure_message,
+		createdAt: iso(charge.created_at)
+	};
+}
+
+/** What a server owes right now, for the dashboard, the API and the CLI. */
+export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID, locale: Locale = 'en') {
+	const { config, store } = app;
+	const now = app.clock();
+	const server = await getServer(store, serverId);
+	const isLocal = server.id === LOCAL_SERVER_ID;
+	const run = isLocal ? undefined : await latestRun(store, server.id);
+	const bootTime = isLocal ? app.meter.bootTime : run?.boot_time ?? null;
+	const lastSeen = isLocal ? now : run?.last_seen_at ?? null;
+	const liveRun = isLocal && app.meter.currentRunId !== undefined ? { id: app.meter.currentRunId } : undefined;
+	const periodEnd = isLocal ? Math.floor(now / 1000) * 1000 : lastSeen ?? now;
+	const [statement, pending, last] = await Promise.all([
+		openStatement(store, config, server, periodEnd, liveRun),
+		openCharge(store, server.id),
+		lastSettledCharge(store, server.id)
+	]);
+	const cur = config.currency;
+	const amountMajor = minorToMajor(statement.amountMinor, cur);
+	return {
+		serverId: server.id,
+		serverName: server.name,
+		currency: cur.code,
+		hourlyRate: formatRate(statement.rules.rateMicros),
+		uptimeSeconds: bootTime === null || lastSeen === null ? 0 : Math.max(0, Math.floor((lastSeen - bootTime) / 1000)),
+		bootTime: bootTime === null ? null : iso(bootTime),
+		lastSeenAt: lastSeen === null ? null : iso(lastSeen),
+		periodStart: statement.periodStart === null ? null : iso(statement.periodStart),
+		periodEnd: iso(statement.periodEnd),
+		meteredSeconds: statement.meteredSeconds,
+		billableSeconds: statement.billableSeconds,
+		amountMinor: Number(statement.amountMinor),
+		amountMajor,
+		amountFormatted: formatMoney(amountMajor, cur.code, locale),
+		minimumApplied: statement.minimumApplied,
+		minimumBillableSeconds: statement.rules.minimumSeconds,
+		capApplied: statement.capApplied,
+		minimumChargeMinor: Number(cur.minimumMinor),
+		minimumChargeFormatted: formatMoney(minorToMajor(cur.minimumMinor, cur), cur.code, locale),
+		pendingCharge: pending ? chargeView(pending, locale) : null,
+		lastCharge: last ? chargeView(last, locale) : null,
+		stripe: {
+			enabled: Boolean(config.stripe.secretKey),
+			testMode: config.stripe.testMode,
+			publishableKey: config.stripe.publishableKey ?? null
+		}
+	};
+}
+
+export type BillingStatus = Awaited<ReturnType<typeof billingStatus>>;

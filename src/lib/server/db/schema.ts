@@ -1,0 +1,92 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/** Times are integer milliseconds since the epoch, always on whole seconds; money is integer minor units. */
+export interface ServersTable {
+	id: string;
+	name: string;
+	/** this app's own machine, metered through systeminformation */
+	is_local: number;
+	/** decimal string in major units; null means the configured HOURLY_RATE */
+	hourly_rate: string | null;
+	stripe_customer_id: string | null;
+	/** SHA-256 of the agent's token; null for the local server */
+	agent_token_hash: string | null;
+	created_at: number;
+}
+
+export interface RunsTable {
+	id: Generated<number>;
+	server_id: string;
+	boot_time: number;
+	last_seen_at: number;
+}
+
+export type ChargeKind = 'payment_intent' | 'invoice';
+/** `creating`: the row exists, the Stripe object may not yet; it already holds its window. */
+export type ChargeStatus = 'creating' | 'pending' | 'succeeded' | 'failed' | 'canceled';
+
+export interface ChargesTable {
+	id: Generated<number>;
+	server_id: string;
+	kind: ChargeKind;
+	status: ChargeStatus;
+	period_start: number;
+	period_end: number;
+	amount_minor: number;
+	currency: string;
+	stripe_id: string | null;
+	client_secret: string | null;
+	hosted_invoice_url: string | null;
+	failure_message: string | null;
+	/** the cron tick that created it, for scheduled billing (unique per server) */
+	schedule_tick: number | null;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface ChargeLinesTable {
+	id: Generated<number>;
+	charge_id: number;
+	run_id: number;
+	period_start: number;
+	period_end: number;
+	month: string;
+	metered_seconds: number;
+	billable_seconds: number;
+	amount_minor: number;
+}
+
+export interface WebhookEventsTable {
+	id: string;
+	type: string;
+	charge_id: number | null;
+	received_at: number;
+}
+
+export interface SessionsTable {
+	/** SHA-256 of the cookie value */
+	id: string;
+	expires_at: number;
+	created_at: number;
+}
+
+export interface BillingTicksTable {
+	tick: number;
+	started_at: number;
+}
+
+export interface DB {
+	servers: ServersTable;
+	runs: RunsTable;
+	charges: ChargesTable;
+	charge_lines: ChargeLinesTable;
+	webhook_events: WebhookEventsTable;
+	sessions: SessionsTable;
+	billing_ticks: BillingTicksTable;
+}
+
+export type Server = Selectable<ServersTable>;
+export type Run = Selectable<RunsTable>;
+export type Charge = Selectable<ChargesTable>;
+export type NewCharge = Insertable<ChargesTable>;
+export type ChargeLine = Selectable<ChargeLinesTable>;

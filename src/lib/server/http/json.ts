@@ -1,0 +1,27 @@
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPCError } from '@trpc/server';
+import type { Context } from '../trpc/context';
+import { toTRPCError } from '../trpc/errors';
+
+/**
+ * Runs one procedure call for a prototype-style JSON endpoint and answers with the right
+ * HTTP status: the domain's message on an expected failure, a request id otherwise.
+ */
+export async function jsonEndpoint<T>(ctx: Context, call: () => Promise<T>, onError?: (message: string, code: string) => object): Promise<Response> {
+	try {
+		return Response.json(await call());
+	} catch (error) {
+		const trpcError = error instanceof TRPCError ? error : toTRPCError(error);
+		const expected = trpcError && trpcError.code !== 'INTERNAL_SERVER_ERROR';
+		if (!expected) ctx.app.logger.error({ err: error, requestId: ctx.requestId }, 'endpoint failed');
+		const message = expected ? trpcError.message : `Internal error (id ${ctx.requestId})`;
+		const code = expected ? failureCode(trpcError) : 'INTERNAL_ERROR';
+		const status = expected ? getHTTPStatusCodeFromError(trpcError) : 500;
+		return Response.json(onError?.(message, code) ?? { error: message, code }, { status });
+	}
+}
+
+function failureCode(error: TRPCError): string {
+	const cause = error.cause as { code?: unknown } | undefined;
+	return typeof cause?.code === 'string' ? cause.code : error.code;
+}

@@ -1,0 +1,23 @@
+import type { Store } from '../db';
+import type { Server } from '../db/schema';
+import { notFound } from '../errors';
+
+export const LOCAL_SERVER_ID = 'local';
+
+/** Creates or renames this machine's server row (its name follows SERVER_NAME). */
+export async function ensureLocalServer(store: Store, name: string, now: number): Promise<void> {
+	await store.db.insertInto('servers')
+		.values({ id: LOCAL_SERVER_ID, name, is_local: 1, hourly_rate: null, stripe_customer_id: null, agent_token_hash: null, created_at: now })
+		.onConflict((oc) => oc.column('id').doUpdateSet({ name }))
+		.execute();
+}
+
+export async function getServer(store: Store, id: string): Promise<Server> {
+	const server = await store.db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
+	if (!server) throw notFound('SERVER_NOT_FOUND', `No server with id "${id}"`);
+	return server;
+}
+
+export function listServers(store: Store): Promise<Server[]> {
+	return store.db.selectFrom('servers').selectAll().orderBy('is_local', 'desc').orderBy('name').execute();
+}

@@ -1,0 +1,18 @@
+import type { App } from './app';
+
+/**
+ * The process's one App, reachable from SvelteKit's hooks and from the production
+ * server script (scripts/start.mjs), which imports the build and needs the same instance.
+ */
+const KEY = Symbol.for('server-billing.app');
+type Holder = { [KEY]?: App };
+
+export function setApp(app: App): void {
+	(globalThis as Holder)[KEY] = app;
+}
+
+export function getApp(): App {
+	const app = (globalThis as Holder)[KEY];
+	if (!app) throw new Error('The app has not started');
+	return app;
+}

@@ -1,0 +1,44 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPCDefaultErrorShape as DefaultErrorShape } from '@trpc/server';
+import { ZodError } from 'zod';
+import { Failure, type FailureCode } from '../errors';
+
+/** Domain failures become tRPC errors here and only here; their kind is the tRPC code. */
+export function toTRPCError(error: unknown): TRPCError | undefined {
+	if (error instanceof Failure) return new TRPCError({ code: error.kind, message: error.message, cause: error });
+	return undefined;
+}
+
+export interface ErrorData {
+	/** stable machine code: BELOW_MINIMUM, STRIPE_NOT_CONFIGURED, INVALID_INPUT, INTERNAL_ERROR, … */
+	errorCode: FailureCode | 'INTERNAL_ERROR' | 'NOT_FOUND' | 'UNKNOWN';
+	details?: Record<string, unknown>;
+	issues?: { path: string; message: string }[];
+	requestId?: string;
+}
+
+/**
+ * The error envelope every client sees: tRPC's shape with a machine code, field-level
+ * issues for bad input, and no stack trace or internal message, ever.
+ */
+export function formatError(shape: DefaultErrorShape, error: TRPCError, requestId: string | undefined) {
+	const { stack: _stack, ...data } = shape.data;
+	const cause = error.cause;
+	let message = shape.message;
+	let extra: ErrorData;
+	if (cause instanceof ZodError) {
+		const issues = cause.issues.map((i) => ({ path: i.path.join('.') || '(input)', message: i.message }));
+		message = `Invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+		extra = { errorCode: 'INVALID_INPUT', issues };
+	} else if (cause instanceof Failure) {
+		extra = { errorCode: cause.code, details: cause.details };
+	} else if (error.code === 'INTERNAL_SERVER_ERROR') {
+		message = `Internal error (id ${requestId ?? 'unknown'})`;
+		extra = { errorCode: 'INTERNAL_ERROR', requestId };
+	} else if (error.code === 'NOT_FOUND') {
+		extra = { errorCode: 'NOT_FOUND' };
+	} else {
+		extra = { errorCode: error.code === 'BAD_REQUEST' ? 'INVALID_INPUT' : 'UNKNOWN' };
+	}
+	return { ...shape, message, data: { ...data, ...extra } };
+}

@@ -1,0 +1,46 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { Failure } from '../errors';
+import type { Context } from './context';
+import { formatError, toTRPCError } from './errors';
+
+const t = initTRPC.context<Context>().create({
+	errorFormatter: ({ shape, error, ctx }) => formatError(shape, error, ctx?.requestId),
+	isDev: false
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps domain failures to tRPC codes and logs what nobody expected, with the request id. */
+const base = t.procedure.use(async ({ ctx, next, path, type }) => {
+	const result = await next();
+	if (!result.ok) {
+		const mapped = toTRPCError(result.error.cause);
+		if (mapped) throw mapped;
+		if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+			ctx.app.logger.error({ err: result.error.cause ?? result.error, requestId: ctx.requestId, path, type }, 'procedure failed');
+		}
+	}
+	return result;
+});
+
+export const publicProcedure = base;
+
+/** Admin: the signed-in operator or a bearer ADMIN_TOKEN (everyone, when no token is configured). */
+export const adminProcedure = base.use(({ ctx, next }) => {
+	if (ctx.auth.role !== 'admin') throw denied(ctx.auth.role === 'anonymous');
+	return next({ ctx: { ...ctx, auth: ctx.auth } });
+});
+
+/** Agent: a server's own token (or the admin), for heartbeats. */
+export const agentProcedure = base.use(({ ctx, next }) => {
+	if (ctx.auth.role === 'anonymous') throw denied(true);
+	return next({ ctx: { ...ctx, auth: ctx.auth } });
+});
+
+function denied(anonymous: boolean) {
+	const failure = anonymous
+		? new Failure('SIGN_IN_REQUIRED', 'UNAUTHORIZED', 'Sign in, or send Authorization: Bearer <ADMIN_TOKEN>')
+		: new Failure('FORBIDDEN', 'FORBIDDEN', 'This token may not do that');
+	return new TRPCError({ code: failure.kind, message: failure.message, cause: failure });
+}

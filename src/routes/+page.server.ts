@@ -1,0 +1,14 @@
+import type { PageServerLoad } from './$types';
+import { createCaller } from '$lib/server/trpc/router';
+
+/** The first HTML already shows the numbers; the page then refreshes them itself. */
+export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
+	setHeaders({ 'cache-control': 'no-store' });
+	const caller = createCaller(locals.ctx);
+	const serverId = url.searchParams.get('server') ?? undefined;
+	return {
+		locale: locals.ctx.locale,
+		status: await caller.billingStatus({ serverId }),
+		refreshSeconds: 30
+	};
+};
