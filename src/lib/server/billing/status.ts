@@ -1,4 +1,4 @@
-import { formatMoney, type Locale } from '$lib/format';
+import { formatMoney, type Locale } from '../../format';
 import type { App } from '../app';
 import type { Charge } from '../db/schema';
 import { latestRun } from '../metering/runs';

@@ -1,4 +1,4 @@
-import type { Locale } from '$lib/format';
+import type { Locale } from '../../format';
 
 /** The viewer's language: an explicit choice (cookie) first, then Accept-Language, then English. */
 export function pickLocale(cookie: string | undefined, acceptLanguage: string | null): Locale {

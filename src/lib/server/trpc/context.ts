@@ -1,4 +1,4 @@
-import type { Locale } from '$lib/format';
+import type { Locale } from '../../format';
 import type { App } from '../app';
 
 /** Who is calling: the admin (session or bearer token), an agent for one server, or nobody. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOCALES } from '$lib/format';
+import { LOCALES } from '../../../format';
 
 /** Input pieces shared by procedures. Ids are short slugs; locales are the two we speak. */
 export const serverId = z.string().trim().min(1).max(64).regex(/^[\w.-]+$/, 'must be letters, digits, "_", "." or "-"');

@@ -1,4 +1,4 @@
-import { formatUptime, splitDuration } from '$lib/format';
+import { formatUptime, splitDuration } from '../../../format';
 import { adminProcedure } from '../init';
 
 /** This machine's uptime, as the prototype's /api/uptime reported it. */
