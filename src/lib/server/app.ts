@@ -1,9 +1,13 @@
+import type Stripe from 'stripe';
 import type { Config } from './config';
 import { openStore, type Store } from './db';
 import { createLogger, type Logger } from './log';
 import { LocalMeter, type Clock } from './metering/meter';
 import { ensureLocalServer } from './metering/servers';
 import { fileUptime, systemUptime, type UptimeSource } from './metering/uptime';
+import { KeyedLock } from './locks';
+import { reconcileCharges } from './payments/reconcile';
+import { createStripe } from './payments/stripe';
 
 export interface AppOptions {
 	clock?: Clock;
@@ -20,7 +24,10 @@ export interface AppOptions {
 export class App {
 	readonly clock: Clock;
 	readonly meter: LocalMeter;
-	#timer: NodeJS.Timeout | undefined;
+	/** undefined without STRIPE_SECRET_KEY: the app still meters */
+	readonly stripe: Stripe | undefined;
+	readonly locks = new KeyedLock();
+	#timers: NodeJS.Timeout[] = [];
 	#stopping: Promise<void> | undefined;
 
 	private constructor(
@@ -32,6 +39,7 @@ export class App {
 	) {
 		this.clock = clock;
 		this.meter = new LocalMeter(store, uptime, clock);
+		this.stripe = createStripe(config.stripe);
 	}
 
 	static async open(config: Config, options: AppOptions = {}): Promise<App> {
@@ -42,20 +50,25 @@ export class App {
 		const app = new App(config, store, logger, uptime, clock);
 		await ensureLocalServer(store, config.serverName, clock());
 		await app.meter.sample();
-		if (options.sampling !== false) app.#startSampling();
+		if (options.sampling !== false) app.#startTimers();
 		return app;
 	}
 
-	#startSampling() {
-		this.#timer = setInterval(() => {
-			this.meter.sample().catch((error) => this.logger.error({ err: error }, 'sampling failed'));
-		}, this.config.sampleIntervalSeconds * 1000);
+	#startTimers() {
+		const every = (seconds: number, task: () => Promise<unknown>, what: string) =>
+			this.#timers.push(setInterval(() => task().catch((error) => this.logger.error({ err: error }, `${what} failed`)), seconds * 1000));
+		every(this.config.sampleIntervalSeconds, () => this.meter.sample(), 'sampling');
+		if (this.stripe) {
+			// at start-up: finish charges a crash left half-done and catch up on missed webhooks
+			void reconcileCharges(this, { includePending: true }).catch((error) => this.logger.error({ err: error }, 'reconciliation failed'));
+			every(60, () => reconcileCharges(this, { includePending: false }), 'reconciliation');
+		}
 	}
 
 	/** Takes a last sample (the time up to now is billable) and closes the database. */
 	stop(): Promise<void> {
 		this.#stopping ??= (async () => {
-			clearInterval(this.#timer);
+			this.#timers.forEach(clearInterval);
 			try {
 				await this.meter.sample();
 			} catch (error) {

@@ -36,10 +36,13 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 					.addColumn('period_end', 'bigint', (c) => c.notNull())
 					.addColumn('amount_minor', 'bigint', (c) => c.notNull())
 					.addColumn('currency', 'text', (c) => c.notNull())
+					.addColumn('description', 'text', (c) => c.notNull())
 					.addColumn('stripe_id', 'text', (c) => c.unique())
 					.addColumn('client_secret', 'text')
 					.addColumn('hosted_invoice_url', 'text')
+					.addColumn('failure_code', 'text')
 					.addColumn('failure_message', 'text')
+					.addColumn('collection_method', 'text')
 					.addColumn('schedule_tick', 'bigint')
 					.addColumn('created_at', 'bigint', (c) => c.notNull())
 					.addColumn('updated_at', 'bigint', (c) => c.notNull())
@@ -61,6 +64,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 					.addColumn('metered_seconds', 'bigint', (c) => c.notNull())
 					.addColumn('billable_seconds', 'bigint', (c) => c.notNull())
 					.addColumn('amount_minor', 'bigint', (c) => c.notNull())
+					.addColumn('description', 'text', (c) => c.notNull())
 					.execute();
 				await db.schema.createIndex('charge_lines_charge').on('charge_lines').column('charge_id').execute();
 				await db.schema.createTable('webhook_events')
@@ -73,6 +77,10 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 					.addColumn('id', 'text', (c) => c.primaryKey())
 					.addColumn('expires_at', 'bigint', (c) => c.notNull())
 					.addColumn('created_at', 'bigint', (c) => c.notNull())
+					.execute();
+				await db.schema.createTable('settings')
+					.addColumn('key', 'text', (c) => c.primaryKey())
+					.addColumn('value', 'text', (c) => c.notNull())
 					.execute();
 				await db.schema.createTable('billing_ticks')
 					.addColumn('tick', 'bigint', (c) => c.primaryKey())

@@ -34,10 +34,16 @@ export interface ChargesTable {
 	period_end: number;
 	amount_minor: number;
 	currency: string;
+	/** what Stripe shows the customer; stored so a resumed Stripe call sends the same params */
+	description: string;
 	stripe_id: string | null;
 	client_secret: string | null;
 	hosted_invoice_url: string | null;
+	/** why it failed or why its last attempt did: card_declined, stripe_unavailable, … */
+	failure_code: string | null;
 	failure_message: string | null;
+	/** for invoices: fixed when the charge is created, so a resumed Stripe call sends the same params */
+	collection_method: 'charge_automatically' | 'send_invoice' | null;
 	/** the cron tick that created it, for scheduled billing (unique per server) */
 	schedule_tick: number | null;
 	created_at: number;
@@ -54,6 +60,7 @@ export interface ChargeLinesTable {
 	metered_seconds: number;
 	billable_seconds: number;
 	amount_minor: number;
+	description: string;
 }
 
 export interface WebhookEventsTable {
@@ -75,6 +82,12 @@ export interface BillingTicksTable {
 	started_at: number;
 }
 
+/** Small remembered facts, e.g. the Stripe customer created from CUSTOMER_EMAIL. */
+export interface SettingsTable {
+	key: string;
+	value: string;
+}
+
 export interface DB {
 	servers: ServersTable;
 	runs: RunsTable;
@@ -83,6 +96,7 @@ export interface DB {
 	webhook_events: WebhookEventsTable;
 	sessions: SessionsTable;
 	billing_ticks: BillingTicksTable;
+	settings: SettingsTable;
 }
 
 export type Server = Selectable<ServersTable>;

@@ -1,11 +1,17 @@
 import { router, createCallerFactory } from './init';
 import { billingStatus } from './routers/billing';
+import { cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
 import { uptime } from './routers/metering';
 
 /** The API at /api/trpc. Names from the design card; plain JSON, times as ISO strings. */
 export const appRouter = router({
 	uptime,
-	billingStatus
+	billingStatus,
+	createPaymentIntent,
+	createInvoice,
+	charges,
+	cancelCharge,
+	syncCharge
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,148 @@
+import type { Store } from '../db';
+import { isUniqueViolation } from '../db';
+import type { Charge, ChargeKind, ChargeStatus } from '../db/schema';
+import { notFound } from '../errors';
+import { OPEN_STATUSES } from './ledger';
+import type { StatementLine } from './pricing';
+
+export interface ChargeDraft {
+	serverId: string;
+	kind: ChargeKind;
+	periodStart: number;
+	periodEnd: number;
+	amountMinor: bigint;
+	currency: string;
+	description: string;
+	collectionMethod?: Charge['collection_method'];
+	scheduleTick?: number;
+	lines: (StatementLine & { description: string })[];
+}
+
+/**
+ * Writes a charge (status `creating`) and its lines in one transaction, before anything
+ * is sent to Stripe. The schema allows one open charge per server: if another request
+ * got there first, nothing is written and undefined comes back.
+ */
+export async function reserveCharge(store: Store, draft: ChargeDraft, now: number): Promise<Charge | undefined> {
+	try {
+		return await store.db.transaction().execute(async (tx) => {
+			const charge = await tx.insertInto('charges').values({
+				server_id: draft.serverId,
+				kind: draft.kind,
+				status: 'creating',
+				period_start: draft.periodStart,
+				period_end: draft.periodEnd,
+				amount_minor: Number(draft.amountMinor),
+				currency: draft.currency,
+				description: draft.description,
+				stripe_id: null,
+				client_secret: null,
+				hosted_invoice_url: null,
+				failure_code: null,
+				failure_message: null,
+				collection_method: draft.collectionMethod ?? null,
+				schedule_tick: draft.scheduleTick ?? null,
+				created_at: now,
+				updated_at: now
+			}).returningAll().executeTakeFirstOrThrow();
+			if (draft.lines.length > 0) {
+				await tx.insertInto('charge_lines').values(draft.lines.map((l) => ({
+					charge_id: charge.id,
+					run_id: l.runId,
+					period_start: l.periodStart,
+					period_end: l.periodEnd,
+					month: l.month,
+					metered_seconds: l.meteredSeconds,
+					billable_seconds: l.billableSeconds,
+					amount_minor: Number(l.amountMinor),
+					description: l.description
+				}))).execute();
+			}
+			return charge;
+		});
+	} catch (error) {
+		if (isUniqueViolation(error)) return undefined;
+		throw error;
+	}
+}
+
+export async function getCharge(store: Store, id: number): Promise<Charge> {
+	const charge = await store.db.selectFrom('charges').selectAll().where('id', '=', id).executeTakeFirst();
+	if (!charge) throw notFound('CHARGE_NOT_FOUND', `No charge with id ${id}`);
+	return charge;
+}
+
+export function chargeLines(store: Store, chargeId: number) {
+	return store.db.selectFrom('charge_lines').selectAll().where('charge_id', '=', chargeId).orderBy('id').execute();
+}
+
+export function findChargeByStripeId(store: Store, stripeId: string): Promise<Charge | undefined> {
+	return store.db.selectFrom('charges').selectAll().where('stripe_id', '=', stripeId).executeTakeFirst();
+}
+
+/** Records the Stripe object; a `creating` charge becomes `pending` (or a later status it already has stays). */
+export async function recordStripeObject(
+	store: Store,
+	chargeId: number,
+	patch: { stripeId: string; clientSecret?: string | null; hostedInvoiceUrl?: string | null },
+	now: number
+): Promise<Charge> {
+	await store.db.updateTable('charges')
+		.set((eb) => ({
+			stripe_id: patch.stripeId,
+			client_secret: patch.clientSecret ?? null,
+			hosted_invoice_url: patch.hostedInvoiceUrl ?? null,
+			status: eb.case().when('status', '=', 'creating').then('pending' as ChargeStatus).else(eb.ref('status')).end(),
+			updated_at: now
+		}))
+		.where('id', '=', chargeId)
+		.execute();
+	return getCharge(store, chargeId);
+}
+
+/** Saves the Stripe id early (invoices: before their items), without changing the status. */
+export async function attachStripeId(store: Store, chargeId: number, stripeId: string, now: number): Promise<void> {
+	await store.db.updateTable('charges').set({ stripe_id: stripeId, updated_at: now })
+		.where('id', '=', chargeId).where('stripe_id', 'is', null).execute();
+}
+
+/**
+ * Moves an open charge to a final status. Final statuses never change again, which is
+ * what keeps a late or replayed event from undoing a payment. Returns whether it moved.
+ */
+export async function settleCharge(
+	store: Store,
+	chargeId: number,
+	to: 'succeeded' | 'failed' | 'canceled',
+	now: number,
+	failure?: { code: string; message: string }
+): Promise<boolean> {
+	const result = await store.db.updateTable('charges')
+		.set({ status: to, failure_code: failure?.code ?? null, failure_message: failure?.message ?? null, updated_at: now })
+		.where('id', '=', chargeId)
+		.where('status', 'in', OPEN_STATUSES)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) > 0;
+}
+
+/** A failed attempt that leaves the charge open (a declined card can be retried on the same Payment Intent). */
+export async function noteAttemptFailure(store: Store, chargeId: number, code: string, message: string, now: number): Promise<void> {
+	await store.db.updateTable('charges')
+		.set({ failure_code: code, failure_message: message, updated_at: now })
+		.where('id', '=', chargeId)
+		.where('status', 'in', OPEN_STATUSES)
+		.execute();
+}
+
+/** Charge history, newest first, paged by id. */
+export async function listCharges(store: Store, serverId: string, limit: number, before?: number): Promise<{ charges: Charge[]; nextCursor: number | null }> {
+	let query = store.db.selectFrom('charges').selectAll().where('server_id', '=', serverId);
+	if (before !== undefined) query = query.where('id', '<', before);
+	const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+	const charges = rows.slice(0, limit);
+	return { charges, nextCursor: rows.length > limit ? charges[charges.length - 1].id : null };
+}
+
+export function chargesInStatus(store: Store, statuses: ChargeStatus[]): Promise<Charge[]> {
+	return store.db.selectFrom('charges').selectAll().where('status', 'in', statuses).orderBy('id').execute();
+}

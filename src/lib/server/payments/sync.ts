@@ -1,0 +1,53 @@
+import type Stripe from 'stripe';
+import type { App } from '../app';
+import { noteAttemptFailure, settleCharge } from '../billing/charges';
+import type { Charge } from '../db/schema';
+
+/**
+ * Applies what Stripe says about a charge's object — from a webhook, a reconciliation or a
+ * sync — to the ledger. Only forward moves happen (settleCharge ignores final charges).
+ * Returns whether the charge changed.
+ */
+export async function applyPaymentIntent(app: App, charge: Charge, intent: Stripe.PaymentIntent): Promise<boolean> {
+	const now = app.clock();
+	switch (intent.status) {
+		case 'succeeded':
+			if (intent.amount_received !== charge.amount_minor || intent.currency !== charge.currency) {
+				app.logger.error({ chargeId: charge.id, paymentIntent: intent.id, received: intent.amount_received, expected: charge.amount_minor }, 'payment amount differs from the ledger');
+			}
+			return settleCharge(app.store, charge.id, 'succeeded', now);
+		case 'canceled':
+			return settleCharge(app.store, charge.id, 'canceled', now, { code: 'canceled', message: intent.cancellation_reason ?? 'canceled' });
+		case 'requires_payment_method':
+			// a decline: the customer may retry on the same Payment Intent, so the charge stays open
+			if (intent.last_payment_error) {
+				await noteAttemptFailure(app.store, charge.id, intent.last_payment_error.decline_code ?? intent.last_payment_error.code ?? 'payment_failed',
+					intent.last_payment_error.message ?? 'The payment failed', now);
+				return true;
+			}
+			return false;
+		default:
+			return false;
+	}
+}
+
+export async function applyInvoice(app: App, charge: Charge, invoice: Stripe.Invoice): Promise<boolean> {
+	const now = app.clock();
+	switch (invoice.status) {
+		case 'paid':
+			return settleCharge(app.store, charge.id, 'succeeded', now);
+		case 'void':
+			return settleCharge(app.store, charge.id, 'canceled', now, { code: 'voided', message: 'The invoice was voided' });
+		case 'uncollectible':
+			return settleCharge(app.store, charge.id, 'failed', now, { code: 'uncollectible', message: 'The invoice was marked uncollectible' });
+		default:
+			return false;
+	}
+}
+
+/** Asks Stripe for the charge's current state and applies it (for a missed webhook). */
+export async function syncCharge(app: App, stripe: Stripe, charge: Charge): Promise<boolean> {
+	if (!charge.stripe_id || (charge.status !== 'pending' && charge.status !== 'creating')) return false;
+	if (charge.kind === 'payment_intent') return applyPaymentIntent(app, charge, await stripe.paymentIntents.retrieve(charge.stripe_id));
+	return applyInvoice(app, charge, await stripe.invoices.retrieve(charge.stripe_id));
+}

@@ -1,0 +1,79 @@
+/** /v1/customers */
+import { isKnownPaymentMethod } from '../cards';
+import { invalidRequest } from '../errors';
+import { newId, nowSeconds, randomString } from '../ids';
+import { filterCreated, paginate } from '../lists';
+import { checkKnown, has, mergeMetadata, optMetadata, optString } from '../params';
+import type { State } from '../state';
+import type { HandlerContext, Params } from '../types';
+
+const PARAMS = [
+	'address', 'balance', 'cash_balance', 'coupon', 'description', 'email', 'invoice_prefix', 'invoice_settings', 'metadata',
+	'name', 'next_invoice_sequence', 'payment_method', 'phone', 'preferred_locales', 'promotion_code', 'shipping', 'source',
+	'tax', 'tax_exempt', 'tax_id_data', 'test_clock', 'validate', 'default_source', 'business_name', 'individual_name',
+];
+const INVOICE_SETTINGS = ['custom_fields', 'default_payment_method', 'footer', 'rendering_options'];
+
+/** `invoice_settings[default_payment_method]`: undefined = unchanged, null = cleared. */
+function defaultPaymentMethod(state: State, params: Params): string | null | undefined {
+	const settings = params.invoice_settings;
+	if (settings === undefined) return undefined;
+	if (settings === '') return null;
+	if (typeof settings !== 'object' || Array.isArray(settings)) throw invalidRequest('Invalid object', { param: 'invoice_settings' });
+	for (const key of Object.keys(settings)) {
+		if (!INVOICE_SETTINGS.includes(key)) {
+			throw invalidRequest(`Received unknown parameter: invoice_settings[${key}]`, { code: 'parameter_unknown', param: `invoice_settings[${key}]` });
+		}
+	}
+	const pm = optString(params, 'invoice_settings', 'default_payment_method');
+	if (pm && !isKnownPaymentMethod(state, pm)) {
+		throw invalidRequest(`No such PaymentMethod: '${pm}'`, { code: 'resource_missing', param: 'invoice_settings[default_payment_method]' });
+	}
+	return pm;
+}
+
+function contactFields(params: Params) {
+	const out: Params = {};
+	for (const key of ['email', 'name', 'description', 'phone']) {
+		if (has(params, key)) out[key] = optString(params, key);
+	}
+	return out;
+}
+
+export function createCustomer(ctx: HandlerContext) {
+	checkKnown(ctx.params, PARAMS);
+	const defaultPm = defaultPaymentMethod(ctx.state, ctx.params);
+	const customer = {
+		id: newId('cus', 14), object: 'customer', address: null, balance: 0, created: nowSeconds(), currency: null,
+		default_source: null, delinquent: false, description: null, discount: null, email: null,
+		invoice_prefix: randomString(8, 'ABCDEF0123456789'),
+		invoice_settings: { custom_fields: null, default_payment_method: defaultPm ?? null, footer: null, rendering_options: null },
+		livemode: false, metadata: mergeMetadata({}, optMetadata(ctx.params)), name: null, next_invoice_sequence: 1, phone: null,
+		preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null,
+		...contactFields(ctx.params),
+	};
+	return ctx.state.add('customers', customer);
+}
+
+export function retrieveCustomer(ctx: HandlerContext) {
+	checkKnown(ctx.params, []);
+	return ctx.state.load('customers', ctx.id);
+}
+
+export function updateCustomer(ctx: HandlerContext) {
+	checkKnown(ctx.params, PARAMS);
+	const customer = ctx.state.load('customers', ctx.id);
+	const defaultPm = defaultPaymentMethod(ctx.state, ctx.params);
+	const metadata = mergeMetadata(customer.metadata, optMetadata(ctx.params));
+	Object.assign(customer, contactFields(ctx.params), { metadata });
+	if (defaultPm !== undefined) customer.invoice_settings.default_payment_method = defaultPm;
+	return customer;
+}
+
+export function listCustomers(ctx: HandlerContext) {
+	checkKnown(ctx.params, ['email', 'created', 'limit', 'starting_after', 'ending_before', 'test_clock']);
+	const email = optString(ctx.params, 'email');
+	let items = [...ctx.state.customers.values()];
+	if (email) items = items.filter((c) => c.email === email);
+	return paginate(filterCreated(items, ctx.params), ctx.params, '/v1/customers');
+}

@@ -1,0 +1,145 @@
+/** Invoice lines, totals and status transitions shared by handlers and test controls. */
+import { attemptCharge, resolvePaymentMethod } from '../cards';
+import { cardError, invalidRequest } from '../errors';
+import { deepClone } from '../form';
+import { newId, nowSeconds, randomString } from '../ids';
+import type { State } from '../state';
+import type { Emit } from './payment-flow';
+
+export const notEditable = (inv: any) =>
+	invalidRequest(`You can only modify draft invoices; invoice ${inv.id} has status ${inv.status}.`, { code: 'invoice_not_editable' });
+
+export function assertDraft(inv: any): void {
+	if (inv.status !== 'draft') throw notEditable(inv);
+}
+
+function lineFor(ii: any, invoiceId: string) {
+	return {
+		id: newId('il'), object: 'line_item', amount: ii.amount, currency: ii.currency, description: ii.description,
+		discount_amounts: [], discountable: ii.discountable, discounts: [], invoice: invoiceId, livemode: false,
+		metadata: { ...ii.metadata },
+		parent: {
+			type: 'invoice_item_details',
+			invoice_item_details: { invoice_item: ii.id, proration: false, proration_details: { credited_items: null }, subscription: null },
+			subscription_item_details: null,
+		},
+		period: { ...ii.period }, pretax_credit_amounts: [], pricing: ii.pricing, quantity: ii.quantity,
+		quantity_decimal: ii.quantity_decimal, subscription: null, subtotal: ii.amount, taxes: [],
+	};
+}
+
+export function recalculate(inv: any): void {
+	const subtotal = inv.lines.data.reduce((sum: number, line: any) => sum + line.amount, 0);
+	Object.assign(inv, {
+		subtotal, subtotal_excluding_tax: subtotal, total: subtotal, total_excluding_tax: subtotal,
+		amount_due: Math.max(0, subtotal), amount_remaining: Math.max(0, subtotal) - inv.amount_paid,
+	});
+	inv.lines.total_count = inv.lines.data.length;
+}
+
+const lineIndex = (inv: any, iiId: string) =>
+	inv.lines.data.findIndex((l: any) => l.parent?.invoice_item_details?.invoice_item === iiId);
+
+export function attachItem(inv: any, ii: any): void {
+	assertDraft(inv);
+	if (ii.currency !== inv.currency) {
+		throw invalidRequest(`The currency of the invoice item (${ii.currency}) must match the currency of the invoice (${inv.currency}).`, { param: 'currency' });
+	}
+	ii.invoice = inv.id;
+	inv.lines.data.push(lineFor(ii, inv.id));
+	recalculate(inv);
+}
+
+/** Re-renders the line of `ii` after the item changed. */
+export function syncItem(inv: any, ii: any): void {
+	const i = lineIndex(inv, ii.id);
+	if (i >= 0) inv.lines.data[i] = { ...lineFor(ii, inv.id), id: inv.lines.data[i].id };
+	recalculate(inv);
+}
+
+export function detachItem(inv: any, ii: any): void {
+	const i = lineIndex(inv, ii.id);
+	if (i >= 0) inv.lines.data.splice(i, 1);
+	recalculate(inv);
+}
+
+export function markPaid(emit: Emit, inv: any, outOfBand = false): any {
+	const now = nowSeconds();
+	if (outOfBand) inv.amount_paid_off_stripe = inv.amount_remaining;
+	inv.amount_paid += inv.amount_remaining;
+	Object.assign(inv, { amount_remaining: 0, status: 'paid', next_payment_attempt: null, automatically_finalizes_at: null });
+	inv.status_transitions.paid_at = now;
+	emit('invoice.paid', inv);
+	if (!outOfBand) emit('invoice.payment_succeeded', inv);
+	return inv;
+}
+
+export function finalize(state: State, emit: Emit, inv: any): any {
+	if (inv.status !== 'draft') {
+		throw invalidRequest("This invoice is already finalized, you can't re-finalize a non-draft invoice.", { code: 'invoice_not_editable' });
+	}
+	const customer = state.customers.get(inv.customer);
+	const now = nowSeconds();
+	const token = `test_${randomString(48)}`;
+	const seq = customer ? customer.next_invoice_sequence++ : 1;
+	Object.assign(inv, {
+		status: 'open', number: `${customer?.invoice_prefix ?? 'TEST'}-${String(seq).padStart(4, '0')}`,
+		hosted_invoice_url: `https://invoice.stripe.com/i/acct_test/${token}`,
+		invoice_pdf: `https://pay.stripe.com/invoice/acct_test/${token}/pdf`,
+		effective_at: now, automatically_finalizes_at: null, ending_balance: 0,
+		next_payment_attempt: inv.collection_method === 'charge_automatically' && inv.auto_advance ? now + 3600 : null,
+	});
+	inv.status_transitions.finalized_at = now;
+	emit('invoice.finalized', inv);
+	if (inv.amount_due === 0) markPaid(emit, inv);
+	return inv;
+}
+
+const PAYABLE = ['open', 'uncollectible'];
+
+export function assertPayable(inv: any): void {
+	if (inv.status === 'paid') throw invalidRequest('Invoice is already paid.');
+	if (!PAYABLE.includes(inv.status)) {
+		throw invalidRequest(`You can only pay open or uncollectible invoices; this invoice is ${inv.status}.`);
+	}
+}
+
+/** Charges the remaining amount with `pmRef`; a decline counts an attempt, emits `invoice.payment_failed` and throws 402. */
+export function chargeInvoice(state: State, emit: Emit, inv: any, pmRef: string | null): any {
+	assertPayable(inv);
+	if (inv.amount_remaining === 0) return markPaid(emit, inv);
+	if (!pmRef) throw cardError({ code: 'missing', message: 'Cannot charge a customer that has no active card.' });
+	const pm = resolvePaymentMethod(state, pmRef, undefined);
+	const { charge, decline } = attemptCharge(state, pm, {
+		amount: inv.amount_remaining, currency: inv.currency, customer: inv.customer, paymentIntent: null,
+		description: `Payment for Invoice ${inv.number}`,
+	});
+	inv.attempted = true;
+	inv.attempt_count += 1;
+	if (decline) {
+		emit('invoice.payment_failed', inv);
+		throw cardError({ ...decline, charge: charge.id, payment_method: deepClone(pm) });
+	}
+	return markPaid(emit, inv);
+}
+
+export function voidInvoice(emit: Emit, inv: any): any {
+	if (!PAYABLE.includes(inv.status)) {
+		throw invalidRequest(`You can only void open or uncollectible invoices; this invoice is ${inv.status}.`);
+	}
+	Object.assign(inv, { status: 'void', amount_remaining: 0, next_payment_attempt: null });
+	inv.status_transitions.voided_at = nowSeconds();
+	emit('invoice.voided', inv);
+	return inv;
+}
+
+export function markUncollectible(emit: Emit, inv: any): any {
+	if (inv.status !== 'open') {
+		throw invalidRequest(`You can only mark open invoices as uncollectible; this invoice is ${inv.status}.`);
+	}
+	inv.status = 'uncollectible';
+	inv.next_payment_attempt = null;
+	inv.status_transitions.marked_uncollectible_at = nowSeconds();
+	emit('invoice.marked_uncollectible', inv);
+	return inv;
+}

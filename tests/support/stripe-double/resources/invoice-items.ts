@@ -1,0 +1,124 @@
+/** /v1/invoiceitems */
+import { invalidRequest, missingParam } from '../errors';
+import { newId, nowSeconds } from '../ids';
+import { filterCreated, paginate } from '../lists';
+import {
+	checkKnown, has, mergeMetadata, optBool, optCurrency, optInt, optMetadata, optString, reqInt, reqString,
+} from '../params';
+import type { HandlerContext, Params } from '../types';
+import { assertDraft, attachItem, detachItem, syncItem } from './invoice-flow';
+
+const UPDATE_PARAMS = [
+	'amount', 'description', 'metadata', 'period', 'quantity', 'discountable', 'discounts', 'tax_behavior', 'tax_code',
+	'tax_rates', 'unit_amount_decimal', 'price_data', 'pricing', 'quantity_decimal', 'invoicing_rules',
+];
+const CREATE_PARAMS = [...UPDATE_PARAMS, 'customer', 'customer_account', 'invoice', 'currency', 'subscription'];
+
+function period(params: Params, fallback: { start: number; end: number }) {
+	if (!has(params, 'period')) return fallback;
+	const start = reqInt(params, ['period', 'start']);
+	const end = reqInt(params, ['period', 'end']);
+	if (end < start) throw invalidRequest('The end of the period must be greater than or equal to the start.', { param: 'period[end]' });
+	return { start, end };
+}
+
+/** `amount`, or `quantity` × `unit_amount_decimal`. Negative amounts are credits, as in Stripe. */
+function amountOf(params: Params, quantity: number, fallback?: number): number {
+	const amount = optInt(params, ['amount']);
+	if (amount !== undefined) return amount;
+	const unit = optString(params, 'unit_amount_decimal');
+	if (unit) {
+		if (!/^-?\d+(\.\d+)?$/.test(unit)) throw invalidRequest(`Invalid decimal: ${unit}`, { param: 'unit_amount_decimal' });
+		return Math.round(Number(unit) * quantity);
+	}
+	if (fallback !== undefined) return fallback;
+	throw missingParam('amount');
+}
+
+/** The draft invoice an item may be attached to, or a 400. */
+function draftInvoiceFor(ctx: HandlerContext, invoiceId: string, customerId: string) {
+	const inv = ctx.state.load('invoices', invoiceId, { inUrl: false });
+	if (inv.customer !== customerId) {
+		throw invalidRequest(`The invoice ${inv.id} does not belong to customer ${customerId}.`, { param: 'invoice' });
+	}
+	assertDraft(inv);
+	return inv;
+}
+
+export function createInvoiceItem(ctx: HandlerContext) {
+	const p = ctx.params;
+	checkKnown(p, CREATE_PARAMS);
+	const customer = ctx.state.load('customers', reqString(p, 'customer'), { inUrl: false });
+	const invoiceId = optString(p, 'invoice');
+	const invoice = invoiceId ? draftInvoiceFor(ctx, invoiceId, customer.id) : null;
+	const quantity = optInt(p, ['quantity'], { min: 0 }) ?? 1;
+	const now = nowSeconds();
+	const ii = {
+		id: newId('ii'), object: 'invoiceitem', amount: amountOf(p, quantity),
+		currency: optCurrency(p) ?? invoice?.currency ?? customer.currency ?? 'usd', customer: customer.id,
+		customer_account: null, date: now, description: optString(p, 'description') ?? null,
+		discountable: optBool(p, 'discountable') ?? true, discounts: [], invoice: null as string | null, livemode: false,
+		metadata: mergeMetadata({}, optMetadata(p)), net_amount: 0, parent: null, period: period(p, { start: now, end: now }),
+		pricing: null, proration: false, quantity, quantity_decimal: String(quantity), tax_rates: [], test_clock: null,
+	};
+	ii.net_amount = ii.amount;
+	if (invoice) attachItem(invoice, ii);
+	return ctx.state.add('invoiceItems', ii);
+}
+
+export function retrieveInvoiceItem(ctx: HandlerContext) {
+	checkKnown(ctx.params, []);
+	return ctx.state.load('invoiceItems', ctx.id);
+}
+
+/** The item's draft invoice (or null when pending); items on finalized invoices are frozen. */
+function editableInvoiceOf(ctx: HandlerContext, ii: any) {
+	if (!ii.invoice) return null;
+	const inv = ctx.state.invoices.get(ii.invoice);
+	if (inv) assertDraft(inv);
+	return inv ?? null;
+}
+
+export function updateInvoiceItem(ctx: HandlerContext) {
+	const p = ctx.params;
+	checkKnown(p, UPDATE_PARAMS);
+	const ii = ctx.state.load('invoiceItems', ctx.id);
+	const inv = editableInvoiceOf(ctx, ii);
+	const quantity = optInt(p, ['quantity'], { min: 0 }) ?? ii.quantity;
+	const changes: Params = {
+		amount: amountOf(p, quantity, ii.amount),
+		quantity,
+		quantity_decimal: String(quantity),
+		description: optString(p, 'description'),
+		discountable: optBool(p, 'discountable'),
+		metadata: mergeMetadata(ii.metadata, optMetadata(p)),
+		period: period(p, ii.period),
+	};
+	for (const [key, value] of Object.entries(changes)) if (value !== undefined) ii[key] = value;
+	ii.net_amount = ii.amount;
+	if (inv) syncItem(inv, ii);
+	return ii;
+}
+
+export function deleteInvoiceItem(ctx: HandlerContext) {
+	checkKnown(ctx.params, []);
+	const ii = ctx.state.load('invoiceItems', ctx.id);
+	const inv = editableInvoiceOf(ctx, ii);
+	if (inv) detachItem(inv, ii);
+	ctx.state.invoiceItems.delete(ii.id);
+	return { id: ii.id, object: 'invoiceitem', deleted: true };
+}
+
+export function listInvoiceItems(ctx: HandlerContext) {
+	checkKnown(ctx.params, ['customer', 'customer_account', 'invoice', 'pending', 'created', 'limit', 'starting_after', 'ending_before']);
+	const customer = optString(ctx.params, 'customer');
+	const invoice = optString(ctx.params, 'invoice');
+	const pending = optBool(ctx.params, 'pending');
+	const items = [...ctx.state.invoiceItems.values()].filter(
+		(ii) =>
+			(!customer || ii.customer === customer) &&
+			(!invoice || ii.invoice === invoice) &&
+			(pending === undefined || (ii.invoice === null) === pending),
+	);
+	return paginate(filterCreated(items, ctx.params), ctx.params, '/v1/invoiceitems');
+}

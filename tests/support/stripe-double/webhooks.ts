@@ -1,0 +1,133 @@
+/** Builds, signs and delivers Stripe events to the app's webhook endpoint. */
+import http from 'node:http';
+import https from 'node:https';
+import Stripe from 'stripe';
+import { deepClone } from './form';
+import { newId, nowSeconds } from './ids';
+import type { DeliveryInfo, SendEventOptions, SendEventResult, WebhookTarget } from './types';
+
+export const API_VERSION = '2026-10-28.endive';
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+export function buildEvent(type: string, object: any, request: { id: string | null; idempotency_key: string | null } = { id: null, idempotency_key: null }) {
+	return {
+		id: newId('evt'),
+		object: 'event',
+		api_version: API_VERSION,
+		created: nowSeconds(),
+		data: { object: deepClone(object) },
+		livemode: false,
+		pending_webhooks: 1,
+		request,
+		type,
+	};
+}
+
+function post(url: string, payload: string, header: string): Promise<{ status: number; body: string }> {
+	const target = new URL(url);
+	const client = target.protocol === 'https:' ? https : http;
+	return new Promise((resolve, reject) => {
+		const req = client.request(
+			target,
+			{
+				method: 'POST',
+				agent: false,
+				timeout: DELIVERY_TIMEOUT_MS,
+				headers: {
+					'Content-Type': 'application/json; charset=utf-8',
+					'Content-Length': Buffer.byteLength(payload),
+					'Stripe-Signature': header,
+					'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+					'Cache-Control': 'no-cache',
+					Accept: '*/*; q=0.5, application/xml',
+				},
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+				res.on('error', reject);
+			},
+		);
+		req.on('timeout', () => req.destroy(new Error(`webhook delivery timed out after ${DELIVERY_TIMEOUT_MS}ms`)));
+		req.on('error', reject);
+		req.end(payload);
+	});
+}
+
+export class Webhooks {
+	readonly events: any[] = [];
+	private target: WebhookTarget | null;
+	private auto: boolean;
+	private queue: Promise<unknown> = Promise.resolve();
+	/** bumped by reset(): automatic events queued before it are dropped */
+	private generation = 0;
+
+	constructor(target: WebhookTarget | null, auto?: boolean) {
+		this.target = target;
+		this.auto = auto ?? target !== null;
+	}
+
+	configure(target: WebhookTarget | null, auto?: boolean): void {
+		this.target = target;
+		this.auto = auto ?? target !== null;
+	}
+
+	get autoEnabled(): boolean {
+		return this.auto && this.target !== null;
+	}
+
+	/** Queues an automatic event (state change made by an API call or a test control). */
+	emitAuto(type: string, object: any, request?: { id: string | null; idempotency_key: string | null }): void {
+		if (!this.autoEnabled) return;
+		const event = buildEvent(type, object, request);
+		const generation = this.generation;
+		this.enqueue(async () => (generation === this.generation ? this.deliver(event, {}) : undefined));
+	}
+
+	sendEvent(type: string, object: any, opts: SendEventOptions = {}): Promise<SendEventResult> {
+		// a shallow copy, so a resent event (same id) gets its own delivery record
+		const event = { ...(opts.event ?? buildEvent(type, object)) };
+		return this.enqueue(() => this.deliver(event, opts));
+	}
+
+	/** Resolves once every queued delivery (including ones queued meanwhile) has finished. */
+	async flush(): Promise<void> {
+		let current: Promise<unknown>;
+		do {
+			current = this.queue;
+			await current;
+		} while (current !== this.queue);
+	}
+
+	reset(): void {
+		this.generation += 1;
+		this.events.length = 0;
+	}
+
+	private enqueue<T>(task: () => Promise<T>): Promise<T> {
+		const run = this.queue.then(task);
+		this.queue = run.catch(() => undefined);
+		return run;
+	}
+
+	private async deliver(event: any, opts: SendEventOptions): Promise<SendEventResult> {
+		const url = opts.url ?? this.target?.url;
+		const secret = opts.secret ?? this.target?.secret;
+		if (!url || !secret) throw new Error('stripe-double: no webhook url/secret configured (setWebhook or pass opts.url and opts.secret)');
+		const payload = JSON.stringify(event, null, 2);
+		const header = Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: opts.timestamp ?? nowSeconds() });
+		const delivery: DeliveryInfo = { url, status: null };
+		Object.defineProperty(event, 'delivery', { value: delivery, enumerable: false, configurable: true, writable: true });
+		this.events.push(event);
+		try {
+			const res = await post(url, payload, header);
+			delivery.status = res.status;
+			return { status: res.status, body: res.body, event, payload, header };
+		} catch (err) {
+			delivery.status = 0;
+			delivery.error = err instanceof Error ? err.message : String(err);
+			return { status: 0, body: '', event, payload, header, error: delivery.error };
+		}
+	}
+}
