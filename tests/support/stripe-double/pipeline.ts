@@ -166,6 +166,11 @@ export async function handleRequest(rt: Runtime, req: IncomingMessage, res: Serv
 	} catch (err) {
 		outcome = errorOutcome(err, requestId);
 	}
+	if (fault === 'stall') {
+		entry.status = outcome.status;
+		rt.hold(res);
+		return;
+	}
 	// 'after': the request executed (and its idempotent result was saved) but the response is "lost"
 	send(res, entry, fault === 'after' ? errorOutcome(apiError(), requestId) : outcome);
 	const request = { id: requestId, idempotency_key: entry.idempotencyKey };

@@ -21,7 +21,8 @@ export interface StripeDoubleOptions {
 	autoWebhooks?: boolean;
 }
 
-export type FaultKind = 500 | 429 | 'after' | 'timeout' | 'drop';
+/** 'stall': execute (the object exists, the idempotent result is saved) and then never answer — a crash window. */
+export type FaultKind = 500 | 429 | 'after' | 'timeout' | 'drop' | 'stall';
 
 export interface FaultSpec {
 	method?: string;
