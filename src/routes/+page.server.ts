@@ -6,9 +6,6 @@ export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
 	setHeaders({ 'cache-control': 'no-store' });
 	const caller = createCaller(locals.ctx);
 	const serverId = url.searchParams.get('server') ?? undefined;
-	return {
-		locale: locals.ctx.locale,
-		status: await caller.billingStatus({ serverId }),
-		refreshSeconds: 30
-	};
+	const [status, charges] = await Promise.all([caller.billingStatus({ serverId }), caller.charges({ serverId, limit: 20 })]);
+	return { locale: locals.ctx.locale, status, charges: charges.items, refreshSeconds: 30 };
 };

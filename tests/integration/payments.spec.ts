@@ -1,5 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../../src/lib/client';
 import { startBilling, type BillingSetup } from '../support/billing';
 import { DATABASES } from '../support/databases';
 
@@ -18,7 +19,7 @@ async function errorOf(promise: Promise<unknown>) {
 		await promise;
 	} catch (error) {
 		expect(error).toBeInstanceOf(TRPCClientError);
-		return error as TRPCClientError<never> & { data: { errorCode: string; httpStatus: number; details?: Record<string, unknown> } };
+		return error as TRPCClientError<AppRouter> & { data: NonNullable<TRPCClientError<AppRouter>['data']> };
 	}
 	throw new Error('expected the call to fail');
 }

@@ -31,12 +31,18 @@ export function bootFile(secondsAgo: number): string {
  * The built app on a fresh database, wired to a fresh Stripe test double: the app calls it
  * through the real SDK (STRIPE_API_BASE), and the double delivers signed webhooks back.
  */
-export async function startBilling(kind: DatabaseKind, env: Record<string, string> = {}, options: { webhooks?: boolean } = {}): Promise<BillingSetup> {
-	const double = await startStripeDouble({ secretKey: SECRET_KEY, publishableKey: PUBLISHABLE_KEY });
+export async function startBilling(
+	kind: DatabaseKind,
+	env: Record<string, string> = {},
+	options: { webhooks?: boolean; live?: boolean } = {}
+): Promise<BillingSetup> {
+	const secretKey = options.live ? SECRET_KEY.replace('_test_', '_live_') : SECRET_KEY;
+	const publishableKey = options.live ? PUBLISHABLE_KEY.replace('_test_', '_live_') : PUBLISHABLE_KEY;
+	const double = await startStripeDouble({ secretKey, publishableKey });
 	const fullEnv: Record<string, string> = {
 		DATABASE_URL: await freshDatabase(kind),
-		STRIPE_SECRET_KEY: SECRET_KEY,
-		STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
+		STRIPE_SECRET_KEY: secretKey,
+		STRIPE_PUBLISHABLE_KEY: publishableKey,
 		STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
 		STRIPE_API_BASE: double.url,
 		CUSTOMER_EMAIL: 'ops@example.com',
