@@ -5,12 +5,14 @@ import { ConfigError, loadConfig } from '../lib/server/config';
 import { createLogger } from '../lib/server/log';
 import { createCaller } from '../lib/server/trpc/router';
 import { contextFor } from '../lib/server/http/context';
-import { printStatus } from './status';
+import { formatMinor, printStatus } from './status';
 
 const USAGE = `Usage: server-billing <command> [options]
 
 Commands:
   status              this machine's uptime and unbilled amount (as the prototype printed)
+  charge              bill the unbilled usage as a Stripe Payment Intent (paid on the dashboard)
+  invoice             bill the unbilled usage as a finalized Stripe invoice
 Options:
   --server <id>       another server than this machine
   --json              print JSON instead of text
@@ -46,6 +48,19 @@ async function main(argv: string[]): Promise<number> {
 				console.log(values.json ? JSON.stringify(status, null, 2) : printStatus(status, locale));
 				return 0;
 			}
+			case 'charge': {
+				const intent = await caller.createPaymentIntent({ serverId: values.server });
+				const { clientSecret: _secret, ...shown } = intent;
+				console.log(values.json ? JSON.stringify(shown, null, 2)
+					: `Charge #${intent.chargeId}: Payment Intent ${intent.paymentIntentId} for ${formatMinor(intent.amountMinor, intent.currency, locale)} (${intent.periodStart} → ${intent.periodEnd}), ${intent.status}.\nThe customer pays it on the dashboard.`);
+				return 0;
+			}
+			case 'invoice': {
+				const invoice = await caller.createInvoice({ serverId: values.server });
+				console.log(values.json ? JSON.stringify(invoice, null, 2)
+					: `Charge #${invoice.chargeId}: invoice ${invoice.invoiceId} for ${formatMinor(invoice.amountMinor, invoice.currency, locale)} (${invoice.periodStart} → ${invoice.periodEnd}), ${invoice.status}.\n${invoice.hostedInvoiceUrl ?? ''}`);
+				return 0;
+			}
 			default:
 				console.error(`Unknown command "${command}"\n\n${USAGE}`);
 				return 2;
@@ -58,7 +73,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
 	(code) => process.exit(code),
 	(error) => {
-		console.error(error instanceof ConfigError ? error.message : `Error: ${error?.message ?? error}`);
+		// expected failures (BELOW_MINIMUM, STRIPE_NOT_CONFIGURED, …) print their message and code
+		const code = error?.cause?.code ? ` [${error.cause.code}]` : '';
+		console.error(error instanceof ConfigError ? error.message : `Error: ${error?.message ?? error}${code}`);
 		process.exit(1);
 	}
 );

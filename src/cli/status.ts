@@ -1,4 +1,9 @@
-import { formatDateTime, formatRate, formatUptime, type Locale } from '../lib/format';
+import { formatDateTime, formatMoney, formatRate, formatUptime, type Locale } from '../lib/format';
+import { currency } from '../lib/server/billing/currency';
+import { minorToMajor } from '../lib/server/billing/money';
+
+export const formatMinor = (amountMinor: number, code: string, locale: Locale) =>
+	formatMoney(minorToMajor(amountMinor, currency(code)), code, locale);
 import type { BillingStatus } from '../lib/server/billing/status';
 
 /** The text the prototype's `python server_billing.py` printed: server, uptime, rate, amount. */
