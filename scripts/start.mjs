@@ -21,6 +21,13 @@ if (!existsSync(buildEntry)) {
 	if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
+// This server speaks plain HTTP. adapter-node assumes https unless told, which would make
+// SvelteKit's CSRF check refuse same-site form posts: stamp the real protocol on each request.
+// Behind a TLS proxy set ORIGIN (or PROTOCOL_HEADER=x-forwarded-proto) instead.
+const PROTOCOL_STAMP = 'x-server-billing-protocol';
+const stampProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (stampProtocol) process.env.PROTOCOL_HEADER = PROTOCOL_STAMP;
+
 let handler;
 try {
 	({ handler } = await import(pathToFileURL(buildEntry).href));
@@ -32,10 +39,13 @@ try {
 
 const app = globalThis[Symbol.for('server-billing.app')];
 const { host, port } = app.config;
-const server = createServer((req, res) => handler(req, res, () => {
-	res.statusCode = 404;
-	res.end('Not found');
-}));
+const server = createServer((req, res) => {
+	if (stampProtocol) req.headers[PROTOCOL_STAMP] = 'http';
+	handler(req, res, () => {
+		res.statusCode = 404;
+		res.end('Not found');
+	});
+});
 server.keepAliveTimeout = 65_000;
 
 server.on('error', (error) => {
@@ -43,7 +53,8 @@ server.on('error', (error) => {
 	process.exit(1);
 });
 server.listen(port, host, () => {
-	app.logger.info({ url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` }, 'Server Billing listening');
+	const actual = server.address().port;
+	app.logger.info({ url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}` }, 'Server Billing listening');
 });
 
 let stopping = false;

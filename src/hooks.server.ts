@@ -1,33 +1,53 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { App } from '$lib/server/app';
+import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { loadConfig } from '$lib/server/config';
-import { contextFor } from '$lib/server/http/context';
+import { createContext } from '$lib/server/http/context';
 import { getApp, setApp } from '$lib/server/runtime';
 
 /** Parses the configuration (a bad value stops start-up, naming the variable) and opens the app once. */
 export const init: ServerInit = async () => {
-	const config = loadConfig(env);
-	setApp(await App.open(config));
+	setApp(await App.open(loadConfig(env)));
 };
 
-export const handle: Handle = async ({ event, resolve }) => {
-	const app = getApp();
+/** Who is asking, in which language: the context every procedure and page load receives. */
+const context: Handle = async ({ event, resolve }) => {
 	const chosen = event.url.searchParams.get('lang');
 	if (chosen === 'en' || chosen === 'ja') {
 		event.cookies.set('lang', chosen, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 60 * 60 * 24 * 365 });
 	}
-	event.locals.ctx = contextFor(app, {
+	event.locals.ctx = await createContext(getApp(), {
 		authorization: event.request.headers.get('authorization'),
+		sessionToken: event.cookies.get(SESSION_COOKIE),
 		cookieLocale: chosen ?? event.cookies.get('lang'),
 		acceptLanguage: event.request.headers.get('accept-language'),
 		clientAddress: event.getClientAddress()
 	});
-	const response = await resolve(event, {
-		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.ctx.locale)
-	});
+	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.ctx.locale) });
+};
+
+/** Paths anyone may reach: the webhook checks Stripe's signature itself, /healthz says nothing private. */
+const OPEN = ['/webhooks/stripe', '/healthz', '/signin'];
+
+/** Pages need a signed-in operator once ADMIN_TOKEN is set; the API answers 401 itself (per procedure). */
+const signIn: Handle = ({ event, resolve }) => {
+	const path = event.url.pathname;
+	const isPage = !path.startsWith('/api/') && !path.startsWith('/_app/') && !OPEN.includes(path);
+	if (isPage && event.locals.ctx.auth.role !== 'admin' && event.request.method === 'GET') {
+		redirect(303, `/signin?next=${encodeURIComponent(path + event.url.search)}`);
+	}
+	return resolve(event);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
 	response.headers.set('x-frame-options', 'DENY');
+	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000');
 	return response;
 };
+
+export const handle = sequence(securityHeaders, context, signIn);

@@ -4,7 +4,7 @@ import { App } from '../lib/server/app';
 import { ConfigError, loadConfig } from '../lib/server/config';
 import { createLogger } from '../lib/server/log';
 import { createCaller } from '../lib/server/trpc/router';
-import { contextFor } from '../lib/server/http/context';
+import { operatorContext } from '../lib/server/http/context';
 import { formatMinor, printStatus } from './status';
 
 const USAGE = `Usage: server-billing <command> [options]
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
 	const app = await App.open(config, { sampling: false, logger: createLogger(config.debug, process.stderr) });
 	try {
 		const locale = values.lang === 'ja' ? 'ja' : 'en';
-		const caller = createCaller(contextFor(app, { authorization: null, cookieLocale: locale, acceptLanguage: null, clientAddress: 'cli' }));
+		const caller = createCaller(operatorContext(app, locale));
 		switch (command) {
 			case 'status': {
 				const status = await caller.billingStatus({ serverId: values.server, locale });

@@ -60,6 +60,9 @@ const en = {
 	'kind.payment_intent': 'Card',
 	'kind.invoice': 'Invoice',
 	loadMore: 'Show older',
+	signIn: 'Sign in',
+	signOut: 'Sign out',
+	adminToken: 'Admin token',
 };
 
 export type MessageKey = keyof typeof en;
@@ -124,6 +127,9 @@ const ja: Record<MessageKey, string> = {
 	'kind.payment_intent': 'カード',
 	'kind.invoice': '請求書',
 	loadMore: 'さらに表示',
+	signIn: 'サインイン',
+	signOut: 'サインアウト',
+	adminToken: '管理トークン',
 };
 
 const messages: Record<Locale, Record<MessageKey, string>> = { en, ja };

@@ -7,5 +7,5 @@ export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
 	const caller = createCaller(locals.ctx);
 	const serverId = url.searchParams.get('server') ?? undefined;
 	const [status, charges] = await Promise.all([caller.billingStatus({ serverId }), caller.charges({ serverId, limit: 20 })]);
-	return { locale: locals.ctx.locale, status, charges: charges.items, refreshSeconds: 30 };
+	return { locale: locals.ctx.locale, status, charges: charges.items, refreshSeconds: 30, signOut: Boolean(locals.ctx.app.config.adminToken) };
 };

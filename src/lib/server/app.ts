@@ -5,6 +5,8 @@ import { createLogger, type Logger } from './log';
 import { LocalMeter, type Clock } from './metering/meter';
 import { ensureLocalServer } from './metering/servers';
 import { fileUptime, systemUptime, type UptimeSource } from './metering/uptime';
+import { Limits } from './auth/limits';
+import { Sessions } from './auth/sessions';
 import { KeyedLock } from './locks';
 import { reconcileCharges } from './payments/reconcile';
 import { createStripe } from './payments/stripe';
@@ -27,6 +29,8 @@ export class App {
 	/** undefined without STRIPE_SECRET_KEY: the app still meters */
 	readonly stripe: Stripe | undefined;
 	readonly locks = new KeyedLock();
+	readonly sessions: Sessions;
+	readonly limits: Limits;
 	#timers: NodeJS.Timeout[] = [];
 	#stopping: Promise<void> | undefined;
 
@@ -40,6 +44,8 @@ export class App {
 		this.clock = clock;
 		this.meter = new LocalMeter(store, uptime, clock);
 		this.stripe = createStripe(config.stripe);
+		this.sessions = new Sessions(this);
+		this.limits = new Limits(config.mutationRateLimit);
 	}
 
 	static async open(config: Config, options: AppOptions = {}): Promise<App> {
@@ -58,6 +64,7 @@ export class App {
 		const every = (seconds: number, task: () => Promise<unknown>, what: string) =>
 			this.#timers.push(setInterval(() => task().catch((error) => this.logger.error({ err: error }, `${what} failed`)), seconds * 1000));
 		every(this.config.sampleIntervalSeconds, () => this.meter.sample(), 'sampling');
+		every(3600, () => this.sessions.prune(), 'session pruning');
 		if (this.stripe) {
 			// at start-up: finish charges a crash left half-done and catch up on missed webhooks
 			void reconcileCharges(this, { includePending: true }).catch((error) => this.logger.error({ err: error }, 'reconciliation failed'));

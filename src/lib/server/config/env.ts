@@ -33,7 +33,8 @@ const timeZone = z.string().trim().refine((tz) => {
 }, 'must be an IANA time zone such as UTC or Asia/Tokyo');
 
 export const envSchema = z.object({
-	PORT: withDefault(integer(1, 65535), '8000'),
+	// 0 lets the OS pick a free port (the URL is logged): for tests and side-by-side runs
+	PORT: withDefault(integer(0, 65535), '8000'),
 	HOST: withDefault(z.string().trim().regex(/^[\w.:-]+$/, 'must be a host name or IP address'), '127.0.0.1'),
 	DEBUG: withDefault(z.string().trim().regex(/^(true|false|1|0|yes|no)$/i, 'must be True/true/1 or False/false/0'), 'false')
 		.transform((v) => /^(true|1|yes)$/i.test(v)),
@@ -68,6 +69,7 @@ export const envSchema = z.object({
 	DAYS_UNTIL_DUE: withDefault(integer(1, 365), '30'),
 	ADMIN_TOKEN: optional(z.string().refine((v) => v.length >= 16, 'must be at least 16 characters')),
 	SESSION_TTL_HOURS: withDefault(integer(1, 24 * 90), '12'),
+	MUTATION_RATE_LIMIT: withDefault(integer(1, 1_000_000), '60'),
 	BOOT_TIME_FILE: optional(z.string().trim())
 });
 

@@ -38,6 +38,8 @@ export interface Config {
 	stripe: StripeConfig;
 	adminToken?: string;
 	sessionTtlHours: number;
+	/** mutations per minute per client */
+	mutationRateLimit: number;
 	bootTimeFile?: string;
 }
 
@@ -109,6 +111,7 @@ function toConfig(env: Env): Config {
 		},
 		adminToken: env.ADMIN_TOKEN,
 		sessionTtlHours: env.SESSION_TTL_HOURS,
+		mutationRateLimit: env.MUTATION_RATE_LIMIT,
 		bootTimeFile: env.BOOT_TIME_FILE
 	};
 }

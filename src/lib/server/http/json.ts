@@ -1,7 +1,7 @@
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPCError } from '@trpc/server';
 import type { Context } from '../trpc/context';
-import { toTRPCError } from '../trpc/errors';
+import { retryAfter, toTRPCError } from '../trpc/errors';
 
 /**
  * Runs one procedure call for a prototype-style JSON endpoint and answers with the right
@@ -17,7 +17,9 @@ export async function jsonEndpoint<T>(ctx: Context, call: () => Promise<T>, onEr
 		const message = expected ? trpcError.message : `Internal error (id ${ctx.requestId})`;
 		const code = expected ? failureCode(trpcError) : 'INTERNAL_ERROR';
 		const status = expected ? getHTTPStatusCodeFromError(trpcError) : 500;
-		return Response.json(onError?.(message, code) ?? { error: message, code }, { status });
+		const seconds = trpcError ? retryAfter([trpcError]) : undefined;
+		const headers = seconds ? { 'retry-after': String(seconds) } : undefined;
+		return Response.json(onError?.(message, code) ?? { error: message, code }, { status, headers });
 	}
 }
 

@@ -42,3 +42,12 @@ export function formatError(shape: DefaultErrorShape, error: TRPCError, requestI
 	}
 	return { ...shape, message, data: { ...data, ...extra } };
 }
+
+/** Seconds to wait, when one of the errors is a rate limit: sent as Retry-After. */
+export function retryAfter(errors: readonly TRPCError[]): number | undefined {
+	for (const error of errors) {
+		const seconds = (error.cause instanceof Failure ? error.cause.details.retryAfterSeconds : undefined) as number | undefined;
+		if (seconds) return seconds;
+	}
+	return undefined;
+}

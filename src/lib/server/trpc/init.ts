@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { Limits } from '../auth/limits';
 import { Failure } from '../errors';
 import type { Context } from './context';
 import { formatError, toTRPCError } from './errors';
@@ -11,8 +12,18 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Maps domain failures to tRPC codes and logs what nobody expected, with the request id. */
+/**
+ * Every procedure: mutations are rate-limited per client (heartbeats have their own
+ * budget, being batched); domain failures map to tRPC codes; the unexpected is logged.
+ */
 const base = t.procedure.use(async ({ ctx, next, path, type }) => {
+	if (type === 'mutation' && path !== 'heartbeat') {
+		try {
+			await Limits.take(ctx.app.limits.mutations, ctx.clientKey, 'requests');
+		} catch (error) {
+			throw toTRPCError(error) ?? error;
+		}
+	}
 	const result = await next();
 	if (!result.ok) {
 		const mapped = toTRPCError(result.error.cause);
