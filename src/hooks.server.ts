@@ -1,10 +1,11 @@
-import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { App } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { loadConfig } from '$lib/server/config';
 import { createContext } from '$lib/server/http/context';
+import { newRequestId } from '$lib/server/http/request-id';
 import { getApp, setApp } from '$lib/server/runtime';
 
 /** Parses the configuration (a bad value stops start-up, naming the variable) and opens the app once. */
@@ -51,3 +52,10 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 };
 
 export const handle = sequence(securityHeaders, context, signIn);
+
+/** The unexpected: logged in full with a request id; the client sees only the id. */
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	const requestId = event.locals.ctx?.requestId ?? newRequestId();
+	if (status >= 500) getApp().logger.error({ err: error, requestId, path: event.url.pathname }, 'request failed');
+	return { message: status >= 500 ? `Internal error (id ${requestId})` : status === 404 ? 'Not found' : 'Request failed' };
+};

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Config } from './config';
-import { openStore, type Store } from './db';
+import { databaseUnavailable, openStore, type Store } from './db';
 import { createLogger, type Logger } from './log';
 import { LocalMeter, type Clock } from './metering/meter';
 import { ensureLocalServer } from './metering/servers';
@@ -54,8 +54,16 @@ export class App {
 		const uptime = options.uptime ?? (config.bootTimeFile ? fileUptime(config.bootTimeFile) : systemUptime);
 		const store = await openStore(config.database);
 		const app = new App(config, store, logger, uptime, clock);
-		await ensureLocalServer(store, config.serverName, clock());
-		await app.meter.sample();
+		try {
+			await ensureLocalServer(store, config.serverName, clock());
+			await app.meter.sample();
+		} catch (error) {
+			await store.close().catch(() => {});
+			const why = databaseUnavailable(error);
+			if (!why) throw error;
+			const where = config.database.kind === 'sqlite' ? config.database.path : 'DATABASE_URL (PostgreSQL)';
+			throw new Error(`Cannot open the database at ${where}: ${why}`);
+		}
 		if (options.sampling !== false) app.#startTimers();
 		return app;
 	}

@@ -1,5 +1,5 @@
 import type { Store } from '../db';
-import { isUniqueViolation } from '../db';
+import { isUniqueViolation, transaction } from '../db';
 import type { Charge, ChargeKind, ChargeStatus } from '../db/schema';
 import { notFound } from '../errors';
 import { OPEN_STATUSES } from './ledger';
@@ -25,7 +25,7 @@ export interface ChargeDraft {
  */
 export async function reserveCharge(store: Store, draft: ChargeDraft, now: number): Promise<Charge | undefined> {
 	try {
-		return await store.db.transaction().execute(async (tx) => {
+		return await transaction(store, async (tx) => {
 			const charge = await tx.insertInto('charges').values({
 				server_id: draft.serverId,
 				kind: draft.kind,

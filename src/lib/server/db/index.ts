@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Database as DatabaseConfig } from '../config';
 import { migrations } from './migrations';
@@ -20,14 +20,27 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 /** Opens the database and brings its schema up to date. */
 export async function openStore(config: DatabaseConfig): Promise<Store> {
-	const store = config.kind === 'postgres' ? openPostgres(config.url) : openSqlite(config.path);
+	const where = config.kind === 'postgres' ? 'DATABASE_URL (PostgreSQL)' : config.path;
+	let store: Store;
+	try {
+		store = config.kind === 'postgres' ? openPostgres(config.url) : openSqlite(config.path);
+	} catch (error) {
+		throw cannotOpen(where, error);
+	}
 	try {
 		await migrate(store);
 	} catch (error) {
-		await store.close();
-		throw error;
+		await store.close().catch(() => {});
+		throw cannotOpen(where, error);
 	}
 	return store;
+}
+
+/** A start-up failure that says where and why, without the connection string's password. */
+function cannotOpen(where: string, error: unknown): Error {
+	const why = databaseUnavailable(error) ?? databaseUnavailable((error as { cause?: unknown })?.cause)
+		?? (error instanceof Error ? error.message.replace(/postgres(ql)?:\/\/[^\s]*/g, 'postgres://…') : String(error));
+	return new Error(`Cannot open the database at ${where}: ${why}`);
 }
 
 function openSqlite(path: string): Store {
@@ -58,6 +71,48 @@ async function migrate(store: Store): Promise<void> {
 		const failed = results?.find((r) => r.status === 'Error')?.migrationName;
 		throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
 	}
+}
+
+const UNAVAILABLE: Record<string, string> = {
+	SQLITE_BUSY: 'busy (locked by another process)',
+	SQLITE_LOCKED: 'locked',
+	SQLITE_READONLY: 'read-only',
+	SQLITE_FULL: 'out of disk space',
+	SQLITE_IOERR: 'failing to write to disk',
+	SQLITE_CANTOPEN: 'not reachable',
+	ECONNREFUSED: 'not reachable',
+	ECONNRESET: 'not reachable',
+	ETIMEDOUT: 'not reachable',
+	'53100': 'out of disk space', // PostgreSQL disk_full
+	'53300': 'out of connections', // too_many_connections
+	'57P01': 'shutting down', // admin_shutdown
+	'25006': 'read-only' // read_only_sql_transaction
+};
+
+/** Why the database cannot take this request right now, if that is what went wrong. */
+export function databaseUnavailable(error: unknown): string | undefined {
+	const code = (error as { code?: unknown })?.code;
+	if (typeof code !== 'string') return undefined;
+	return UNAVAILABLE[code] ?? (code.startsWith('SQLITE_IOERR') ? UNAVAILABLE.SQLITE_IOERR : code.startsWith('SQLITE_BUSY') ? UNAVAILABLE.SQLITE_BUSY : undefined);
+}
+
+/**
+ * A transaction whose failure reports the real cause. SQLite rolls back by itself when a
+ * write or the COMMIT hits SQLITE_FULL (and some I/O errors); a ROLLBACK after that fails
+ * with "no transaction is active", which must not hide the disk being full.
+ */
+export async function transaction<T>(store: Store, work: (tx: Kysely<DB>) => Promise<T>): Promise<T> {
+	return store.db.connection().execute(async (connection) => {
+		await sql`begin`.execute(connection);
+		try {
+			const result = await work(connection);
+			await sql`commit`.execute(connection);
+			return result;
+		} catch (error) {
+			await sql`rollback`.execute(connection).catch(() => {});
+			throw error;
+		}
+	});
 }
 
 /** True for a unique-constraint violation in either database. */

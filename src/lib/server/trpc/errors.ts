@@ -1,12 +1,20 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPCDefaultErrorShape as DefaultErrorShape } from '@trpc/server';
 import { ZodError } from 'zod';
+import { databaseUnavailable } from '../db';
 import { Failure, type FailureCode } from '../errors';
 
 /** Domain failures become tRPC errors here and only here; their kind is the tRPC code. */
 export function toTRPCError(error: unknown): TRPCError | undefined {
-	if (error instanceof Failure) return new TRPCError({ code: error.kind, message: error.message, cause: error });
+	const failure = error instanceof Failure ? error : databaseFailure(error);
+	if (failure) return new TRPCError({ code: failure.kind, message: failure.message, cause: failure });
 	return undefined;
+}
+
+/** A database that is locked, read-only or full is a clear 503; its transaction rolled back, nothing changed. */
+export function databaseFailure(error: unknown): Failure | undefined {
+	const why = databaseUnavailable(error);
+	return why ? new Failure('DATABASE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', `The database is ${why}; nothing was changed, try again later`) : undefined;
 }
 
 export interface ErrorData {
