@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Store } from '../db';
 import type { Charge, ChargeStatus } from '../db/schema';
 
@@ -7,18 +8,24 @@ export const OPEN_STATUSES: ChargeStatus[] = ['creating', 'pending'];
 
 /** Where the server's unbilled usage starts: the end of its last live charge (null: never billed). */
 export async function billedUntil(store: Store, serverId: string): Promise<number | null> {
+	// max(period_end), written so the (server_id, period_end) index is walked from the end
+	// and stops at the first live charge instead of reading the server's whole history
 	const row = await store.db.selectFrom('charges')
-		.select((eb) => eb.fn.max('period_end').as('end'))
+		.select('period_end')
 		.where('server_id', '=', serverId)
 		.where('status', 'in', LIVE_STATUSES)
+		.orderBy('period_end', 'desc').limit(1)
 		.executeTakeFirst();
-	return row?.end == null ? null : Number(row.end);
+	return row === undefined ? null : Number(row.period_end);
 }
+
+/** The statuses inline, not as parameters, so the partial index `charges_one_open` answers. */
+const isOpen = sql<boolean>`status in (${sql.join(OPEN_STATUSES.map((status) => sql.lit(status)))})`;
 
 export function openCharge(store: Store, serverId: string): Promise<Charge | undefined> {
 	return store.db.selectFrom('charges').selectAll()
 		.where('server_id', '=', serverId)
-		.where('status', 'in', OPEN_STATUSES)
+		.where(isOpen)
 		.executeTakeFirst();
 }
 

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration }
 import pg from 'pg';
 import type { Database as DatabaseConfig } from '../config';
 import { migrations } from './migrations';
+import { reuseStatements } from './statements';
 import type { DB } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -50,7 +51,7 @@ function openSqlite(path: string): Store {
 	database.pragma('synchronous = NORMAL');
 	database.pragma('busy_timeout = 5000');
 	database.pragma('foreign_keys = ON');
-	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reuseStatements(database) }) });
 	return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

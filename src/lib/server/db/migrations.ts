@@ -87,6 +87,13 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 					.addColumn('started_at', 'bigint', (c) => c.notNull())
 					.execute();
 			}
+		},
+		'2026-11-26-001-history-indexes': {
+			// the status page reads a server's newest settled charge: by id within the server,
+			// without sorting its whole charge history
+			async up(db: Kysely<any>) {
+				await db.schema.createIndex('charges_server_id').on('charges').columns(['server_id', 'id']).execute();
+			}
 		}
 	};
 }
