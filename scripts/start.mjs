@@ -39,12 +39,20 @@ try {
 
 const app = globalThis[Symbol.for('server-billing.app')];
 const { host, port } = app.config;
+
+// The API's fast path (src/lib/server/http/fast-api.ts): /api/trpc and the prototype's JSON
+// endpoints without SvelteKit's per-request Request/Response, same bytes on the wire; it
+// hands everything else to SvelteKit. FAST_API=0 serves the API through SvelteKit alone.
+const fastApi = /^(0|false|off|no)$/i.test(process.env.FAST_API ?? '') ? undefined : globalThis[Symbol.for('server-billing.fast-api')];
+const notFound = (res) => {
+	res.statusCode = 404;
+	res.end('Not found');
+};
 const server = createServer((req, res) => {
 	if (stampProtocol) req.headers[PROTOCOL_STAMP] = 'http';
-	handler(req, res, () => {
-		res.statusCode = 404;
-		res.end('Not found');
-	});
+	const sveltekit = () => handler(req, res, () => notFound(res));
+	if (fastApi) fastApi(req, res, sveltekit);
+	else sveltekit();
 });
 server.keepAliveTimeout = 65_000;
 

@@ -5,12 +5,14 @@ import { App } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { loadConfig } from '$lib/server/config';
 import { createContext } from '$lib/server/http/context';
+import { publishFastApi } from '$lib/server/http/fast-api';
 import { newRequestId } from '$lib/server/http/request-id';
 import { getApp, setApp } from '$lib/server/runtime';
 
 /** Parses the configuration (a bad value stops start-up, naming the variable) and opens the app once. */
 export const init: ServerInit = async () => {
 	setApp(await App.open(loadConfig(env)));
+	publishFastApi(getApp(), env); // production serves /api on a faster route (scripts/start.mjs); it mirrors the hooks below
 };
 
 /** Who is asking, in which language: the context every procedure and page load receives. */

@@ -3,13 +3,20 @@ import { TRPCError } from '@trpc/server';
 import type { Context } from '../trpc/context';
 import { retryAfter, toTRPCError } from '../trpc/errors';
 
+/** What a JSON endpoint answers, before it becomes a Response (SvelteKit) or is written to a socket (fast path). */
+export interface JsonReply {
+	status: number;
+	body: unknown;
+	headers?: Record<string, string>;
+}
+
 /**
  * Runs one procedure call for a prototype-style JSON endpoint and answers with the right
  * HTTP status: the domain's message on an expected failure, a request id otherwise.
  */
-export async function jsonEndpoint<T>(ctx: Context, call: () => Promise<T>, onError?: (message: string, code: string) => object): Promise<Response> {
+export async function jsonReply<T>(ctx: Context, call: () => Promise<T>, onError?: (message: string, code: string) => object): Promise<JsonReply> {
 	try {
-		return Response.json(await call());
+		return { status: 200, body: await call() };
 	} catch (error) {
 		const trpcError = error instanceof TRPCError ? error : toTRPCError(error);
 		const expected = trpcError && trpcError.code !== 'INTERNAL_SERVER_ERROR';
@@ -19,8 +26,13 @@ export async function jsonEndpoint<T>(ctx: Context, call: () => Promise<T>, onEr
 		const status = expected ? getHTTPStatusCodeFromError(trpcError) : 500;
 		const seconds = trpcError ? retryAfter([trpcError]) : undefined;
 		const headers = seconds ? { 'retry-after': String(seconds) } : undefined;
-		return Response.json(onError?.(message, code) ?? { error: message, code }, { status, headers });
+		return { status, body: onError?.(message, code) ?? { error: message, code }, headers };
 	}
+}
+
+export async function jsonEndpoint<T>(ctx: Context, call: () => Promise<T>, onError?: (message: string, code: string) => object): Promise<Response> {
+	const reply = await jsonReply(ctx, call, onError);
+	return Response.json(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 function failureCode(error: TRPCError): string {
