@@ -17,7 +17,7 @@ process.env.NODE_ENV ??= 'production';
 
 if (!existsSync(buildEntry)) {
 	console.error('No build found: building once (vite build)…');
-	const built = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+	const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 	if (built.status !== 0) process.exit(built.status ?? 1);
 }
 

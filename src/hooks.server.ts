@@ -44,6 +44,16 @@ const signIn: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** Bodies are small JSON (or Stripe events): refuse big ones before reading them. */
+const MAX_BODY_BYTES = 512 * 1024;
+const bodyLimit: Handle = ({ event, resolve }) => {
+	const length = Number(event.request.headers.get('content-length') ?? 0);
+	if (length > MAX_BODY_BYTES) {
+		return Response.json({ error: `Request body too large: at most ${MAX_BODY_BYTES / 1024} KB` }, { status: 413 });
+	}
+	return resolve(event);
+};
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('x-content-type-options', 'nosniff');
@@ -53,7 +63,23 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, context, signIn);
+/** One structured line per request at debug level (DEBUG=True); failures at warn/error always. */
+const logRequests: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const response = await resolve(event);
+	const ctx = event.locals.ctx;
+	const level = response.status >= 500 ? 'error' : response.status === 429 ? 'warn' : 'debug';
+	ctx?.app.logger[level]({
+		requestId: ctx.requestId,
+		method: event.request.method,
+		path: event.url.pathname,
+		status: response.status,
+		ms: Math.round((performance.now() - started) * 10) / 10
+	}, 'request');
+	return response;
+};
+
+export const handle = sequence(securityHeaders, bodyLimit, context, logRequests, signIn);
 
 /** The unexpected: logged in full with a request id; the client sees only the id. */
 export const handleError: HandleServerError = ({ error, event, status }) => {
