@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../lib/server/config';
 import { createLogger } from '../lib/server/log';
 import { createCaller } from '../lib/server/trpc/router';
 import { operatorContext } from '../lib/server/http/context';
+import { runAgent } from './agent';
 import { formatMinor, printStatus } from './status';
 
 const USAGE = `Usage: server-billing <command> [options]
@@ -13,6 +14,8 @@ Commands:
   status              this machine's uptime and unbilled amount (as the prototype printed)
   charge              bill the unbilled usage as a Stripe Payment Intent (paid on the dashboard)
   invoice             bill the unbilled usage as a finalized Stripe invoice
+  add-server          register a remote server: --id web-2 --name "Web 2" [--rate 120]; prints its agent token
+  agent               on another machine: --url http://billing:8000 --token <agent token> [--interval 30]
 Options:
   --server <id>       another server than this machine
   --json              print JSON instead of text
@@ -27,6 +30,12 @@ async function main(argv: string[]): Promise<number> {
 			server: { type: 'string' },
 			json: { type: 'boolean', default: false },
 			lang: { type: 'string', default: 'en' },
+			id: { type: 'string' },
+			name: { type: 'string' },
+			rate: { type: 'string' },
+			url: { type: 'string' },
+			token: { type: 'string' },
+			interval: { type: 'string', default: '30' },
 			help: { type: 'boolean', short: 'h', default: false }
 		}
 	});
@@ -35,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
 		console.log(USAGE);
 		return command || values.help ? 0 : 2;
 	}
+	if (command === 'agent') return agent(values);
 	if (existsSync(process.env.ENV_FILE ?? '.env')) process.loadEnvFile(process.env.ENV_FILE ?? '.env');
 	const config = loadConfig(process.env);
 	// logs go to stderr so stdout stays the command's output
@@ -61,6 +71,13 @@ async function main(argv: string[]): Promise<number> {
 					: `Charge #${invoice.chargeId}: invoice ${invoice.invoiceId} for ${formatMinor(invoice.amountMinor, invoice.currency, locale)} (${invoice.periodStart} → ${invoice.periodEnd}), ${invoice.status}.\n${invoice.hostedInvoiceUrl ?? ''}`);
 				return 0;
 			}
+			case 'add-server': {
+				if (!values.id || !values.name) throw new Error('add-server needs --id and --name');
+				const added = await caller.addServer({ id: values.id, name: values.name, hourlyRate: values.rate });
+				console.log(values.json ? JSON.stringify(added, null, 2)
+					: `Server ${added.serverId} added. Its agent token (shown once):\n${added.token}\nOn that machine: npx server-billing agent --url <this server's URL> --token ${added.token}`);
+				return 0;
+			}
 			default:
 				console.error(`Unknown command "${command}"\n\n${USAGE}`);
 				return 2;
@@ -68,6 +85,21 @@ async function main(argv: string[]): Promise<number> {
 	} finally {
 		await app.stop();
 	}
+}
+
+/** Runs until SIGTERM/SIGINT, then sends a last heartbeat. Needs no database or .env. */
+async function agent(values: { url?: string; token?: string; interval?: string }): Promise<number> {
+	const token = values.token ?? process.env.AGENT_TOKEN;
+	if (!values.url || !token) throw new Error('agent needs --url and --token (or AGENT_TOKEN)');
+	const intervalSeconds = Number(values.interval);
+	if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 3600) throw new Error('--interval must be 1 to 3600 seconds');
+	const running = runAgent({ url: values.url, token, intervalSeconds, bootTimeFile: process.env.BOOT_TIME_FILE || undefined });
+	await new Promise<void>((resolve) => {
+		process.once('SIGTERM', resolve);
+		process.once('SIGINT', resolve);
+	});
+	await running.stop();
+	return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -33,7 +33,8 @@ export type FailureCode =
 	| 'FORBIDDEN'
 	| 'RATE_LIMITED'
 	| 'DATABASE_UNAVAILABLE'
-	| 'INVALID_INPUT';
+	| 'INVALID_INPUT'
+	| 'CLOCK_SKEW';
 
 export class Failure extends Error {
 	constructor(

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db';
-import type { Run } from '../db/schema';
+import type { DB, Run } from '../db/schema';
 import { floorToSecond } from './uptime';
 
 /** Two readings of a boot time within this much are the same boot. */
@@ -11,10 +11,15 @@ export const SAME_BOOT_MS = 5000;
  * (within 5 s) moves its run's lastSeenAt forward, never back; a new boot starts a run.
  * Replays and out-of-order samples change nothing they should not.
  */
-export async function recordSample(store: Store, serverId: string, bootTime: number, seenAt: number): Promise<Run> {
+export function recordSample(store: Store, serverId: string, bootTime: number, seenAt: number): Promise<Run> {
+	return recordSampleIn(store.db, serverId, bootTime, seenAt);
+}
+
+/** recordSample inside a given connection or transaction (heartbeat batches). */
+export async function recordSampleIn(db: Kysely<DB>, serverId: string, bootTime: number, seenAt: number): Promise<Run> {
 	const boot = floorToSecond(bootTime);
 	const seen = Math.max(boot, floorToSecond(seenAt));
-	const existing = await store.db.selectFrom('runs').selectAll()
+	const existing = await db.selectFrom('runs').selectAll()
 		.where('server_id', '=', serverId)
 		.where('boot_time', '>=', boot - SAME_BOOT_MS)
 		.where('boot_time', '<=', boot + SAME_BOOT_MS)
@@ -22,11 +27,11 @@ export async function recordSample(store: Store, serverId: string, bootTime: num
 		.executeTakeFirst();
 	if (existing) {
 		if (seen <= existing.last_seen_at) return existing;
-		await store.db.updateTable('runs').set({ last_seen_at: seen })
+		await db.updateTable('runs').set({ last_seen_at: seen })
 			.where('id', '=', existing.id).where('last_seen_at', '<', seen).execute();
 		return { ...existing, last_seen_at: seen };
 	}
-	return store.db.insertInto('runs')
+	return db.insertInto('runs')
 		.values({ server_id: serverId, boot_time: boot, last_seen_at: seen })
 		.onConflict((oc) => oc.columns(['server_id', 'boot_time']).doUpdateSet({
 			last_seen_at: sql`case when excluded.last_seen_at > runs.last_seen_at then excluded.last_seen_at else runs.last_seen_at end`
@@ -44,8 +49,9 @@ export function latestRun(store: Store, serverId: string): Promise<Run | undefin
 }
 
 /** Runs seen after `since` (all when null), oldest boot first: what an open window can bill. */
-export function runsSeenAfter(store: Store, serverId: string, since: number | null): Promise<Run[]> {
-	let query = store.db.selectFrom('runs').selectAll().where('server_id', '=', serverId);
+export function runsSeenAfter(store: Store, serverId: string, since: number | null): Promise<Pick<Run, 'id' | 'boot_time' | 'last_seen_at'>[]> {
+	// only the columns pricing needs: a long history is read row by row
+	let query = store.db.selectFrom('runs').select(['id', 'boot_time', 'last_seen_at']).where('server_id', '=', serverId);
 	if (since !== null) query = query.where('last_seen_at', '>', since);
 	return query.orderBy('boot_time').execute();
 }

@@ -2,6 +2,7 @@ import { router, createCallerFactory } from './init';
 import { billingStatus } from './routers/billing';
 import { cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
 import { uptime } from './routers/metering';
+import { addServer, heartbeat, rotateAgentToken, servers } from './routers/servers';
 
 /** The API at /api/trpc. Names from the design card; plain JSON, times as ISO strings. */
 export const appRouter = router({
@@ -11,7 +12,11 @@ export const appRouter = router({
 	createInvoice,
 	charges,
 	cancelCharge,
-	syncCharge
+	syncCharge,
+	servers,
+	addServer,
+	rotateAgentToken,
+	heartbeat
 });
 
 export type AppRouter = typeof appRouter;
