@@ -9,6 +9,7 @@ import { Limits } from './auth/limits';
 import { Sessions } from './auth/sessions';
 import { KeyedLock } from './locks';
 import { reconcileCharges } from './payments/reconcile';
+import { BillingSchedule } from './payments/schedule';
 import { createStripe } from './payments/stripe';
 
 export interface AppOptions {
@@ -31,6 +32,8 @@ export class App {
 	readonly locks = new KeyedLock();
 	readonly sessions: Sessions;
 	readonly limits: Limits;
+	/** set when BILLING_SCHEDULE is (and Stripe is configured) */
+	schedule: BillingSchedule | undefined;
 	#timers: NodeJS.Timeout[] = [];
 	#stopping: Promise<void> | undefined;
 
@@ -77,6 +80,10 @@ export class App {
 			// at start-up: finish charges a crash left half-done and catch up on missed webhooks
 			void reconcileCharges(this, { includePending: true }).catch((error) => this.logger.error({ err: error }, 'reconciliation failed'));
 			every(60, () => reconcileCharges(this, { includePending: false }), 'reconciliation');
+			if (this.config.billingSchedule) {
+				this.schedule = new BillingSchedule(this, this.config.billingSchedule);
+				void this.schedule.start().catch((error) => this.logger.error({ err: error }, 'billing schedule failed to start'));
+			}
 		}
 	}
 
@@ -84,6 +91,7 @@ export class App {
 	stop(): Promise<void> {
 		this.#stopping ??= (async () => {
 			this.#timers.forEach(clearInterval);
+			this.schedule?.stop();
 			try {
 				await this.meter.sample();
 			} catch (error) {

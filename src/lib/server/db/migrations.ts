@@ -94,6 +94,12 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 			async up(db: Kysely<any>) {
 				await db.schema.createIndex('charges_server_id').on('charges').columns(['server_id', 'id']).execute();
 			}
+		},
+		'2026-11-26-002-billing-ticks-finished': {
+			// a tick whose instance died before finishing can be taken over (charges are unique per tick)
+			async up(db: Kysely<any>) {
+				await db.schema.alterTable('billing_ticks').addColumn('finished_at', 'bigint').execute();
+			}
 		}
 	};
 }

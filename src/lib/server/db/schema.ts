@@ -80,6 +80,7 @@ export interface SessionsTable {
 export interface BillingTicksTable {
 	tick: number;
 	started_at: number;
+	finished_at: number | null;
 }
 
 /** Small remembered facts, e.g. the Stripe customer created from CUSTOMER_EMAIL. */

@@ -25,9 +25,15 @@ export async function openChargeFor(app: App, serverId: string, kind: ChargeKind
 	const stripe = requireStripe(app.stripe);
 	return app.locks.run(`charge:${serverId}`, async () => {
 		for (let attempt = 0; attempt < 3; attempt++) {
+			// a tick bills a server once, however often it runs (restarts, several instances)
+			if (scheduleTick !== undefined) {
+				const done = await chargeForTick(app, serverId, scheduleTick);
+				if (done) return completeAtStripe(app, stripe, done);
+			}
 			const open = await openCharge(app.store, serverId);
 			if (open) {
-				if (open.kind !== kind) {
+				// a scheduled tick never adopts an open charge it did not create
+				if (open.kind !== kind || (scheduleTick !== undefined && open.schedule_tick !== scheduleTick)) {
 					throw new Failure('CHARGE_PENDING', 'CONFLICT',
 						`Charge #${open.id} (${KIND_NAME[open.kind]}) is still open for this server; pay or cancel it first`, { chargeId: open.id });
 				}
@@ -66,10 +72,12 @@ async function draftCharge(app: App, stripe: Stripe, serverId: string, kind: Cha
 	const { store, config } = app;
 	const server = await getServer(store, serverId);
 	// bill exactly what the ledger has seen: sample this machine first, so its time up to now is stored
-	const windowEnd = server.id === LOCAL_SERVER_ID ? (await app.meter.sample()).last_seen_at : (await latestRun(store, server.id))?.last_seen_at;
-	if (windowEnd === undefined) throw nothingToBill(server.name);
+	const lastSeen = server.id === LOCAL_SERVER_ID ? (await app.meter.sample()).last_seen_at : (await latestRun(store, server.id))?.last_seen_at;
+	if (lastSeen === undefined) throw nothingToBill(server.name);
+	// a scheduled run bills up to its tick, not up to whenever it got round to this server
+	const windowEnd = scheduleTick === undefined ? lastSeen : Math.min(lastSeen, scheduleTick);
 	const statement = await openStatement(store, config, server, windowEnd);
-	if (statement.periodStart === null || statement.billableSeconds === 0) throw nothingToBill(server.name);
+	if (statement.periodStart === null || statement.billableSeconds === 0 || windowEnd <= statement.periodStart) throw nothingToBill(server.name);
 	const cur = config.currency;
 	if (statement.amountMinor < cur.minimumMinor) {
 		const amountFormatted = formatMoney(minorToMajor(statement.amountMinor, cur), cur.code, 'en');
@@ -94,6 +102,10 @@ async function draftCharge(app: App, stripe: Stripe, serverId: string, kind: Cha
 			description: lineDescription(server.name, line, statement.rules.rateMicros, cur, config.timeZone)
 		}))
 	};
+}
+
+function chargeForTick(app: App, serverId: string, tick: number): Promise<Charge | undefined> {
+	return app.store.db.selectFrom('charges').selectAll().where('server_id', '=', serverId).where('schedule_tick', '=', tick).executeTakeFirst();
 }
 
 const nothingToBill = (name: string) =>

@@ -1,6 +1,6 @@
 import { router, createCallerFactory } from './init';
 import { billingStatus } from './routers/billing';
-import { cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
+import { billNow, cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
 import { uptime } from './routers/metering';
 import { addServer, heartbeat, rotateAgentToken, servers } from './routers/servers';
 
@@ -13,6 +13,7 @@ export const appRouter = router({
 	charges,
 	cancelCharge,
 	syncCharge,
+	billNow,
 	servers,
 	addServer,
 	rotateAgentToken,

@@ -4,6 +4,7 @@ import { chargeView } from '../../billing/status';
 import { getServer, LOCAL_SERVER_ID } from '../../metering/servers';
 import { cancelCharge as cancel } from '../../payments/cancel-charge';
 import { openChargeFor } from '../../payments/open-charge';
+import { runBillingTick } from '../../payments/schedule';
 import { requireStripe } from '../../payments/stripe';
 import { syncCharge as sync } from '../../payments/sync';
 import { adminProcedure } from '../init';
@@ -66,4 +67,10 @@ export const syncCharge = adminProcedure.input(chargeId).mutation(async ({ ctx, 
 	const stripe = requireStripe(ctx.app.stripe);
 	await sync(ctx.app, stripe, await getCharge(ctx.app.store, input.chargeId));
 	return chargeView(await getCharge(ctx.app.store, input.chargeId), ctx.locale);
+});
+
+/** Invoices every server's unbilled usage now, as a scheduled tick would (each server once per tick). */
+export const billNow = adminProcedure.mutation(async ({ ctx }) => {
+	requireStripe(ctx.app.stripe);
+	return runBillingTick(ctx.app, Math.floor(ctx.app.clock() / 1000) * 1000);
 });
