@@ -17,6 +17,20 @@ export function monthOf(instant: number, timeZone: string): Month {
 	};
 }
 
+/** Months already worked out, per time zone: a month is the same for every request that asks. */
+const recentMonths = new Map<string, Month[]>();
+const RECENT = 36;
+
+function knownMonthOf(instant: number, timeZone: string): Month {
+	let months = recentMonths.get(timeZone);
+	if (!months) recentMonths.set(timeZone, (months = []));
+	for (const month of months) if (instant >= month.start && instant < month.end) return month;
+	const month = monthOf(instant, timeZone);
+	months.push(month);
+	if (months.length > RECENT) months.shift();
+	return month;
+}
+
 /**
  * Splits [start, end) at month boundaries. Consecutive calls mostly land in the same
  * month, so the last month is remembered: 100,000 runs cost a handful of time-zone lookups.
@@ -24,7 +38,7 @@ export function monthOf(instant: number, timeZone: string): Month {
 export function monthSplitter(timeZone: string) {
 	let month: Month | undefined;
 	const find = (instant: number) => {
-		if (!month || instant < month.start || instant >= month.end) month = monthOf(instant, timeZone);
+		if (!month || instant < month.start || instant >= month.end) month = knownMonthOf(instant, timeZone);
 		return month;
 	};
 	return (start: number, end: number): Array<{ month: string; start: number; end: number }> => {

@@ -1,12 +1,11 @@
 import { formatMoney, type Locale } from '../../format';
 import type { App } from '../app';
 import type { Charge } from '../db/schema';
-import { latestRun } from '../metering/runs';
-import { getServer, LOCAL_SERVER_ID } from '../metering/servers';
+import { LOCAL_SERVER_ID } from '../metering/servers';
 import { currency } from './currency';
-import { lastSettledCharge, openCharge } from './ledger';
+import { chargedIn, serverFacts } from './facts';
 import { formatRate, minorToMajor } from './money';
-import { openStatement } from './statement';
+import { priceOpenWindow } from './statement';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -46,18 +45,15 @@ export function chargeView(charge: Charge, locale: Locale): ChargeView {
 export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID, locale: Locale = 'en') {
 	const { config, store } = app;
 	const now = app.clock();
-	const server = await getServer(store, serverId);
+	const facts = await serverFacts(store, serverId);
+	const { server, openCharge: pending, lastCharge: last } = facts;
 	const isLocal = server.id === LOCAL_SERVER_ID;
-	const run = isLocal ? undefined : await latestRun(store, server.id);
+	const run = isLocal ? undefined : facts.latestRun;
 	const bootTime = isLocal ? app.meter.bootTime : run?.boot_time ?? null;
 	const lastSeen = isLocal ? now : run?.last_seen_at ?? null;
 	const liveRun = isLocal && app.meter.currentRunId !== undefined ? { id: app.meter.currentRunId } : undefined;
 	const periodEnd = isLocal ? Math.floor(now / 1000) * 1000 : lastSeen ?? now;
-	const [statement, pending, last] = await Promise.all([
-		openStatement(store, config, server, periodEnd, liveRun),
-		openCharge(store, server.id),
-		lastSettledCharge(store, server.id)
-	]);
+	const statement = await priceOpenWindow(config, server, facts.window, periodEnd, liveRun, (months) => chargedIn(store, facts, months));
 	const cur = config.currency;
 	const amountMajor = minorToMajor(statement.amountMinor, cur);
 	return {

@@ -14,6 +14,12 @@ export interface Store {
 	db: Kysely<DB>;
 	dialect: Dialect;
 	close(): Promise<void>;
+	/**
+	 * A value that changes whenever anything may have been written, by this process or another
+	 * (SQLite: `data_version` and our own writes), so reads can be cached until it moves.
+	 * Undefined where that cannot be known cheaply (PostgreSQL: other instances write).
+	 */
+	version?(): string;
 }
 
 // BIGINT columns hold milliseconds and minor units, all far below 2^53: read them as numbers.
@@ -51,8 +57,9 @@ function openSqlite(path: string): Store {
 	database.pragma('synchronous = NORMAL');
 	database.pragma('busy_timeout = 5000');
 	database.pragma('foreign_keys = ON');
-	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: reuseStatements(database) }) });
-	return { db, dialect: 'sqlite', close: () => db.destroy() };
+	const statements = reuseStatements(database);
+	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
+	return { db, dialect: 'sqlite', close: () => db.destroy(), version: statements.version };
 }
 
 function openPostgres(url: string): Store {

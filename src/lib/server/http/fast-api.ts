@@ -39,7 +39,6 @@ const FAST_BODY_BYTES = 64 * 1024;
 export function createFastApi(app: App, env: Record<string, string | undefined>): NodeHandler | undefined {
 	const options = adapterOptions(env);
 	if (!options) return undefined;
-	const debug = app.config.debug;
 	return (req, res, next) => {
 		const url = req.url ?? '';
 		const method = req.method;
@@ -67,16 +66,17 @@ export function createFastApi(app: App, env: Record<string, string | undefined>)
 		if (https === undefined || (address === undefined && options.addressHeader)) return next();
 		const run = answer;
 		createContext(app, requestFacts(req, address!)).then(
-			(ctx) => run(ctx).then(
-				(reply) => {
+			(ctx) => {
+				const started = performance.now();
+				const done = (reply: Reply) => {
 					send(res, reply, https);
-					if (debug) app.logger.debug({ method, url, status: reply.status }, 'served by the fast path');
-				},
-				(error) => {
+					logRequest(app, ctx.requestId, method, pathname, reply.status, started);
+				};
+				run(ctx).then(done, (error) => {
 					app.logger.error({ err: error, requestId: ctx.requestId, path: pathname }, 'request failed');
-					send(res, { status: 500, headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: `Internal error (id ${ctx.requestId})` }, https);
-				}
-			),
+					done({ status: 500, headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: `Internal error (id ${ctx.requestId})` });
+				});
+			},
 			// nothing is read or answered yet: SvelteKit builds the context again and reports the failure its way
 			() => next()
 		);
@@ -112,6 +112,13 @@ const toReply = (reply: { status: number; body: unknown; headers?: Record<string
 	headers: { ...reply.headers, 'content-type': 'application/json' },
 	body: JSON.stringify(reply.body)
 });
+
+/** The request log line of hooks.server.ts (debug; 429 warn; 5xx error), marked as served here. */
+function logRequest(app: App, requestId: string, method: string, path: string, status: number, started: number): void {
+	const level = status >= 500 ? 'error' : status === 429 ? 'warn' : 'debug';
+	if (!app.logger.isLevelEnabled(level)) return;
+	app.logger[level]({ requestId, method, path, status, ms: Math.round((performance.now() - started) * 10) / 10, fastPath: true }, 'request');
+}
 
 /** The headers hooks.server.ts adds to every response (keep the two in step; the fast-path test compares them). */
 function securityHeaders(headers: Record<string, string>, https: boolean): void {

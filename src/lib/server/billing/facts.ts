@@ -1,0 +1,67 @@
+import type { Store } from '../db';
+import type { Charge, Run, Server } from '../db/schema';
+import { latestRun } from '../metering/runs';
+import { getServer, LOCAL_SERVER_ID } from '../metering/servers';
+import { chargedByMonth, lastSettledCharge, openCharge } from './ledger';
+import { loadOpenWindow, type OpenWindow } from './statement';
+
+/** What the ledger holds about one server: everything its status needs from the database. */
+export interface ServerFacts {
+	server: Server;
+	/** a remote server's newest run (this machine's comes from the meter) */
+	latestRun: Run | undefined;
+	window: OpenWindow;
+	openCharge: Charge | undefined;
+	lastCharge: Charge | undefined;
+	/** what live charges billed per month, read when a monthly cap needs a month */
+	charged: Map<string, bigint>;
+}
+
+interface Entry {
+	version: string;
+	facts: Promise<ServerFacts>;
+}
+
+const caches = new WeakMap<Store, Map<string, Entry>>();
+
+/**
+ * A server's facts, read once per version of the database: the status page asks for them
+ * on every request, while they change only when something is written (a sample, a charge,
+ * a webhook) — by this process or, on SQLite, by another one (the CLI). Where the store
+ * cannot tell (PostgreSQL, several instances), they are read every time.
+ */
+export function serverFacts(store: Store, serverId: string): Promise<ServerFacts> {
+	const version = store.version?.();
+	if (version === undefined) return loadFacts(store, serverId);
+	let cache = caches.get(store);
+	if (!cache) caches.set(store, (cache = new Map()));
+	const hit = cache.get(serverId);
+	if (hit?.version === version) return hit.facts;
+	const facts = loadFacts(store, serverId);
+	const entry = { version, facts };
+	cache.set(serverId, entry);
+	// a failed read (unknown server, locked database) is not remembered
+	facts.catch(() => cache.get(serverId) === entry && cache.delete(serverId));
+	return facts;
+}
+
+async function loadFacts(store: Store, serverId: string): Promise<ServerFacts> {
+	const server = await getServer(store, serverId);
+	const [latest, window, open, last] = await Promise.all([
+		server.id === LOCAL_SERVER_ID ? undefined : latestRun(store, server.id),
+		loadOpenWindow(store, server.id),
+		openCharge(store, server.id),
+		lastSettledCharge(store, server.id)
+	]);
+	return { server, latestRun: latest, window, openCharge: open, lastCharge: last, charged: new Map() };
+}
+
+/** What live charges billed in these months, from the facts or, for months not read yet, the database. */
+export async function chargedIn(store: Store, facts: ServerFacts, months: string[]): Promise<ReadonlyMap<string, bigint>> {
+	const missing = months.filter((month) => !facts.charged.has(month));
+	if (missing.length > 0) {
+		const read = await chargedByMonth(store, facts.server.id, missing);
+		for (const month of missing) facts.charged.set(month, read.get(month) ?? 0n);
+	}
+	return facts.charged;
+}
