@@ -72,9 +72,12 @@ async function shutdown(signal) {
 	app.logger.info({ signal }, 'shutting down');
 	// stop accepting, let in-flight requests finish (bounded), then sample once more and close the database
 	const closed = new Promise((resolve) => server.close(resolve));
+	// keep-alive connections go as soon as their request is answered; stragglers after 10 s
 	server.closeIdleConnections();
+	const sweep = setInterval(() => server.closeIdleConnections(), 50);
 	const deadline = setTimeout(() => server.closeAllConnections(), 10_000);
 	await closed;
+	clearInterval(sweep);
 	clearTimeout(deadline);
 	await app.stop();
 	process.exit(0);
