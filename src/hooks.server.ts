@@ -5,6 +5,7 @@ import { App } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { loadConfig } from '$lib/server/config';
 import { createContext } from '$lib/server/http/context';
+import { FOREIGN_HOST_MESSAGE, hostAllowed } from '$lib/server/http/host';
 import { publishFastApi } from '$lib/server/http/fast-api';
 import { newRequestId } from '$lib/server/http/request-id';
 import { getApp, setApp } from '$lib/server/runtime';
@@ -44,6 +45,14 @@ const signIn: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** Loopback-only mode answers loopback host names only (see http/host.ts: DNS rebinding). */
+const guardHost: Handle = ({ event, resolve }) => {
+	if (!hostAllowed(getApp().config.adminToken, event.request.headers.get('host'))) {
+		return Response.json({ error: FOREIGN_HOST_MESSAGE }, { status: 403 });
+	}
+	return resolve(event);
+};
+
 /** Bodies are small JSON (or Stripe events): refuse big ones before reading them. */
 const MAX_BODY_BYTES = 512 * 1024;
 const bodyLimit: Handle = ({ event, resolve }) => {
@@ -79,7 +88,7 @@ const logRequests: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, bodyLimit, context, logRequests, signIn);
+export const handle = sequence(securityHeaders, guardHost, bodyLimit, context, logRequests, signIn);
 
 /** The unexpected: logged in full with a request id; the client sees only the id. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

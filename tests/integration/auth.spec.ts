@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingClient } from '../../src/lib/client';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { bootFile } from '../support/billing';
+import { rawRequest } from '../support/raw-http';
 import { startExpectingFailure, startServer, type TestServer } from '../support/server';
 
 const ADMIN_TOKEN = 'correct-horse-battery-staple-42';
@@ -127,6 +128,24 @@ describe('rate limits', () => {
 });
 
 describe('secure by default', () => {
+	it('answers only loopback host names without ADMIN_TOKEN (no DNS rebinding)', async () => {
+		const local = await startServer({ BOOT_TIME_FILE: bootFile(3600) });
+		try {
+			for (const path of ['/api/trpc/billingStatus', '/api/billing-status', '/']) {
+				const foreign = await rawRequest(local.url, { path, headers: { host: `rebind.evil.example:${local.port}` } });
+				expect(foreign.status, path).toBe(403);
+				expect(foreign.body).toContain('only answers requests for localhost');
+				const loopback = await rawRequest(local.url, { path, headers: { host: `localhost:${local.port}` } });
+				expect(loopback.status, path).toBe(200);
+			}
+		} finally {
+			await local.kill();
+		}
+		// with ADMIN_TOKEN (e.g. behind a proxy) any host name is fine: every call needs the token anyway
+		const named = await rawRequest(server.url, { path: '/api/trpc/billingStatus', headers: { host: 'billing.example.com', authorization: `Bearer ${ADMIN_TOKEN}` } });
+		expect(named.status).toBe(200);
+	});
+
 	it('refuses a public bind without ADMIN_TOKEN, saying what to set', async () => {
 		const { code, output } = await startExpectingFailure({ HOST: '0.0.0.0' });
 		expect(code).not.toBe(0);

@@ -4,6 +4,7 @@ import type { App } from '../app';
 import { retryAfter } from '../trpc/errors';
 import { appRouter } from '../trpc/router';
 import { createContext } from './context';
+import { hostAllowed } from './host';
 import { jsonReply } from './json';
 import { adapterOptions, bodyReader, clientAddress, isHttps, requestFacts, type AdapterOptions } from './node-request';
 import { billingStatusBody, uptimeBody } from './prototype';
@@ -43,6 +44,8 @@ export function createFastApi(app: App, env: Record<string, string | undefined>)
 		const url = req.url ?? '';
 		const method = req.method;
 		if ((method !== 'GET' && method !== 'POST') || !url.startsWith('/api/') || !PLAIN_URL.test(url) || !smallBody(req, method)) return next();
+		// a foreign Host in loopback-only mode: SvelteKit's hook refuses it
+		if (!hostAllowed(app.config.adminToken, req.headers.host)) return next();
 		const q = url.indexOf('?');
 		const pathname = q === -1 ? url : url.slice(0, q);
 		const searchParams = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
