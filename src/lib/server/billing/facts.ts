@@ -4,6 +4,7 @@ import { latestRun } from '../metering/runs';
 import { getServer, LOCAL_SERVER_ID } from '../metering/servers';
 import { chargedByMonth, lastSettledCharge, openCharge } from './ledger';
 import { loadOpenWindow, type OpenWindow } from './statement';
+import type { PricedPrefix } from './status-statement';
 
 /** What the ledger holds about one server: everything its status needs from the database. */
 export interface ServerFacts {
@@ -15,6 +16,8 @@ export interface ServerFacts {
 	lastCharge: Charge | undefined;
 	/** what live charges billed per month, read when a monthly cap needs a month */
 	charged: Map<string, bigint>;
+	/** the open window's settled runs, priced once (status-statement.ts) */
+	prefix?: Promise<PricedPrefix>;
 }
 
 interface Entry {

@@ -57,60 +57,85 @@ export function priceStatement(
 	rules: PricingRules,
 	chargedByMonth: ReadonlyMap<string, bigint> = new Map()
 ): Statement {
-	const split = monthSplitter(rules.timeZone);
-	const lines: StatementLine[] = [];
-	let minimumApplied = false;
-	for (const run of runs) {
-		const pieces = split(run.start, run.end);
-		if (pieces.length === 0) continue;
+	const pricer = new StatementPricer(rules, chargedByMonth);
+	for (const run of runs) pricer.add(run);
+	return pricer.statement();
+}
+
+/**
+ * priceStatement one run at a time, with the same result: the cap trims lines in order, so
+ * a line's cut depends only on the lines before it. A copy taken after the runs that no
+ * longer change (`copy`) lets the status price only the run still growing.
+ */
+export class StatementPricer {
+	readonly lines: StatementLine[] = [];
+	meteredSeconds = 0;
+	billableSeconds = 0;
+	amountMinor = 0n;
+	minimumApplied = false;
+	capApplied = false;
+	/** what the window has billed so far per month, on top of `chargedByMonth` (monthly cap) */
+	#used: Map<string, bigint>;
+	readonly #split: ReturnType<typeof monthSplitter>;
+
+	constructor(
+		readonly rules: PricingRules,
+		private readonly chargedByMonth: ReadonlyMap<string, bigint> = new Map(),
+		/** false: totals only (the status needs no lines) */
+		private readonly keepLines = true,
+		used?: Map<string, bigint>
+	) {
+		this.#used = new Map(used);
+		this.#split = monthSplitter(rules.timeZone);
+	}
+
+	add(run: RunSpan): void {
+		const { rules } = this;
+		const pieces = this.#split(run.start, run.end);
+		if (pieces.length === 0) return;
 		const metered = (run.end - run.start) / 1000;
 		const billable = billableSecondsOf(metered, run.firstBilling, rules);
-		if (run.firstBilling && metered < rules.minimumSeconds) minimumApplied = true;
-		pieces.forEach((piece, index) => {
+		if (run.firstBilling && metered < rules.minimumSeconds) this.minimumApplied = true;
+		for (let index = 0; index < pieces.length; index++) {
+			const piece = pieces[index];
 			const pieceMetered = (piece.end - piece.start) / 1000;
 			// the extra from the minimum or the increment goes on the run's last piece
 			const extra = index === pieces.length - 1 ? billable - metered : 0;
 			const seconds = pieceMetered + extra;
-			lines.push({
-				runId: run.runId,
-				periodStart: piece.start,
-				periodEnd: piece.end,
-				month: piece.month,
-				meteredSeconds: pieceMetered,
-				billableSeconds: seconds,
-				amountMinor: priceSeconds(BigInt(seconds), rules.rateMicros, rules.currency)
-			});
-		});
-	}
-	const capApplied = rules.monthlyCapMinor !== undefined && applyCap(lines, rules.monthlyCapMinor, chargedByMonth);
-	return {
-		lines,
-		meteredSeconds: sum(lines, (l) => l.meteredSeconds),
-		billableSeconds: sum(lines, (l) => l.billableSeconds),
-		amountMinor: lines.reduce((total, l) => total + l.amountMinor, 0n),
-		minimumApplied,
-		capApplied
-	};
-}
-
-/** Lowers line amounts, in order, so no month goes over the cap. Returns whether anything was cut. */
-function applyCap(lines: StatementLine[], capMinor: bigint, chargedByMonth: ReadonlyMap<string, bigint>): boolean {
-	const used = new Map(chargedByMonth);
-	let cut = false;
-	for (const line of lines) {
-		const before = used.get(line.month) ?? 0n;
-		const room = capMinor > before ? capMinor - before : 0n;
-		if (line.amountMinor > room) {
-			line.amountMinor = room;
-			cut = true;
+			let amountMinor = priceSeconds(BigInt(seconds), rules.rateMicros, rules.currency);
+			if (rules.monthlyCapMinor !== undefined) amountMinor = this.#cap(piece.month, amountMinor, rules.monthlyCapMinor);
+			this.meteredSeconds += pieceMetered;
+			this.billableSeconds += seconds;
+			this.amountMinor += amountMinor;
+			if (this.keepLines) {
+				this.lines.push({ runId: run.runId, periodStart: piece.start, periodEnd: piece.end, month: piece.month, meteredSeconds: pieceMetered, billableSeconds: seconds, amountMinor });
+			}
 		}
-		used.set(line.month, before + line.amountMinor);
 	}
-	return cut;
-}
 
-function sum<T>(items: readonly T[], pick: (item: T) => number): number {
-	let total = 0;
-	for (const item of items) total += pick(item);
-	return total;
+	/** Lowers a line's amount so its month stays within the cap. */
+	#cap(month: string, amountMinor: bigint, capMinor: bigint): bigint {
+		const before = this.#used.get(month) ?? this.chargedByMonth.get(month) ?? 0n;
+		const room = capMinor > before ? capMinor - before : 0n;
+		const allowed = amountMinor > room ? room : amountMinor;
+		if (allowed < amountMinor) this.capApplied = true;
+		this.#used.set(month, before + allowed);
+		return allowed;
+	}
+
+	/** An independent pricer in the same state, without lines; `chargedByMonth` may know more months. */
+	copy(chargedByMonth: ReadonlyMap<string, bigint> = this.chargedByMonth): StatementPricer {
+		const copy = new StatementPricer(this.rules, chargedByMonth, false, this.#used);
+		copy.meteredSeconds = this.meteredSeconds;
+		copy.billableSeconds = this.billableSeconds;
+		copy.amountMinor = this.amountMinor;
+		copy.minimumApplied = this.minimumApplied;
+		copy.capApplied = this.capApplied;
+		return copy;
+	}
+
+	statement(): Statement {
+		const { lines, meteredSeconds, billableSeconds, amountMinor, minimumApplied, capApplied } = this;
+		return { lines, meteredSeconds, billableSeconds, amountMinor, minimumApplied, capApplied };
+	}
 }

@@ -89,7 +89,7 @@ function extendRun(runs: readonly RunTimes[], id: number, until: number): readon
 	return runs;
 }
 
-function monthsOf(spans: { start: number; end: number }[], timeZone: string): string[] {
+export function monthsOf(spans: { start: number; end: number }[], timeZone: string): string[] {
 	const split = monthSplitter(timeZone);
 	const keys = new Set<string>();
 	for (const span of spans) for (const piece of split(span.start, span.end)) keys.add(piece.month);

@@ -5,7 +5,7 @@ import { LOCAL_SERVER_ID } from '../metering/servers';
 import { currency } from './currency';
 import { chargedIn, serverFacts } from './facts';
 import { formatRate, minorToMajor } from './money';
-import { priceOpenWindow } from './statement';
+import { priceStatusWindow } from './status-statement';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -53,7 +53,7 @@ export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID
 	const lastSeen = isLocal ? now : run?.last_seen_at ?? null;
 	const liveRun = isLocal && app.meter.currentRunId !== undefined ? { id: app.meter.currentRunId } : undefined;
 	const periodEnd = isLocal ? Math.floor(now / 1000) * 1000 : lastSeen ?? now;
-	const statement = await priceOpenWindow(config, server, facts.window, periodEnd, liveRun, (months) => chargedIn(store, facts, months));
+	const statement = await priceStatusWindow(config, server, facts.window, periodEnd, liveRun, (months) => chargedIn(store, facts, months), facts);
 	const cur = config.currency;
 	const amountMajor = minorToMajor(statement.amountMinor, cur);
 	return {
