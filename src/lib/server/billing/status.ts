@@ -2,7 +2,7 @@ import { formatMoney, type Locale } from '../../format';
 import type { App } from '../app';
 import type { Charge } from '../db/schema';
 import { LOCAL_SERVER_ID } from '../metering/servers';
-import { currency } from './currency';
+import { currency, type Currency } from './currency';
 import { chargedIn, serverFacts } from './facts';
 import { formatRate, minorToMajor } from './money';
 import { priceStatusWindow } from './status-statement';
@@ -41,6 +41,22 @@ export function chargeView(charge: Charge, locale: Locale): ChargeView {
 	};
 }
 
+/** Views of the ledger's rows, made once per row and locale: the rows are read once per database version (facts.ts). */
+const views = new WeakMap<Charge, Partial<Record<Locale, Readonly<ChargeView>>>>();
+function storedChargeView(charge: Charge, locale: Locale): Readonly<ChargeView> {
+	let byLocale = views.get(charge);
+	if (!byLocale) views.set(charge, (byLocale = {}));
+	return (byLocale[locale] ??= Object.freeze(chargeView(charge, locale)));
+}
+
+const minimums = new Map<string, string>();
+const minimumFormatted = (cur: Currency, locale: Locale) => {
+	const key = `${cur.code}:${locale}`;
+	let text = minimums.get(key);
+	if (text === undefined) minimums.set(key, (text = formatMoney(minorToMajor(cur.minimumMinor, cur), cur.code, locale)));
+	return text;
+};
+
 /** What a server owes right now, for the dashboard, the API and the CLI. */
 export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID, locale: Locale = 'en') {
 	const { config, store } = app;
@@ -75,9 +91,9 @@ export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID
 		minimumBillableSeconds: statement.rules.minimumSeconds,
 		capApplied: statement.capApplied,
 		minimumChargeMinor: Number(cur.minimumMinor),
-		minimumChargeFormatted: formatMoney(minorToMajor(cur.minimumMinor, cur), cur.code, locale),
-		pendingCharge: pending ? chargeView(pending, locale) : null,
-		lastCharge: last ? chargeView(last, locale) : null,
+		minimumChargeFormatted: minimumFormatted(cur, locale),
+		pendingCharge: pending ? storedChargeView(pending, locale) : null,
+		lastCharge: last ? storedChargeView(last, locale) : null,
 		stripe: {
 			enabled: Boolean(config.stripe.secretKey),
 			testMode: config.stripe.testMode,

@@ -15,9 +15,10 @@ export interface Store {
 	dialect: Dialect;
 	close(): Promise<void>;
 	/**
-	 * A value that changes whenever anything may have been written, by this process or another
-	 * (SQLite: `data_version` and our own writes), so reads can be cached until it moves.
-	 * Undefined where that cannot be known cheaply (PostgreSQL: other instances write).
+	 * A value that changes whenever anything may have been written, so reads can be cached
+	 * until it moves: at once for this process's writes, within a millisecond for another
+	 * process's (SQLite: `data_version`). Undefined where that cannot be known cheaply
+	 * (PostgreSQL: other instances write).
 	 */
 	version?(): string;
 }

@@ -1,6 +1,7 @@
 import { getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { Context } from '../trpc/context';
+import { runProcedure } from './procedure-runner';
 
 /**
  * tRPC's `resolveResponse` for the plain cases — one query or mutation, or a batch of them,
@@ -89,7 +90,7 @@ export async function resolveCall(
 				throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: `Unsupported ${call.method}-request to ${type} procedure at path "${path}"` });
 			}
 			const getRawInput = async () => (await inputs.read())[batchIndex];
-			return [undefined, await procedure({ path, getRawInput, ctx, type, signal: NO_SIGNAL, batchIndex })];
+			return [undefined, await runProcedure(procedure, { path, getRawInput, ctx, type, signal: NO_SIGNAL, batchIndex })];
 		} catch (cause) {
 			return [getTRPCErrorFromUnknown(cause), undefined];
 		}
