@@ -133,10 +133,12 @@ function securityHeaders(headers: Record<string, string>, https: boolean): void 
 
 /** Writes the reply as SvelteKit's setResponse does: headers in the order a Headers object lists them, one chunk. */
 function send(res: ServerResponse, reply: Reply, https: boolean): void {
-	const headers = { ...reply.headers };
+	const headers = reply.headers;
 	securityHeaders(headers, https);
-	for (const name of Object.keys(headers).sort()) res.setHeader(name, headers[name]);
-	res.writeHead(reply.status);
+	const names = Object.keys(headers).sort();
+	const flat: string[] = [];
+	for (const name of names) flat.push(name, headers[name]);
+	res.writeHead(reply.status, flat);
 	res.write(reply.body);
 	res.end();
 }

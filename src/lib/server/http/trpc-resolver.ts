@@ -1,5 +1,6 @@
 import { getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
+import { defaultTransformer } from '@trpc/server/unstable-core-do-not-import';
 import type { Context } from '../trpc/context';
 import { runProcedure } from './procedure-runner';
 
@@ -101,10 +102,9 @@ export async function resolveCall(
 		if (!call.isBatch) {
 			const [error, data] = await runs[0];
 			if (isDataStream(data)) throw streamError();
-			const json = error ? { error: shape(error, 0, call.type) } : { result: { data } };
-			const status = getHTTPStatusCode([json], error ? [error] : []);
-			const meta = extraHeaders(error ? [error] : []);
-			return reply(status, headers, meta, JSON.stringify(transformTRPCResponse(config, json)));
+			if (!error) return reply(200, headers, extraHeaders([]), JSON.stringify(serialize(config, { result: { data } })));
+			const json = { error: shape(error, 0, call.type) };
+			return reply(getHTTPStatusCode([json], [error]), headers, extraHeaders([error]), JSON.stringify(serialize(config, json)));
 		}
 		const results = (await Promise.all(runs)).map(([error, data]): [TRPCError | undefined, unknown] =>
 			!error && isDataStream(data) ? [streamError(), undefined] : [error, data]);
@@ -113,13 +113,18 @@ export async function resolveCall(
 		const errors = results.map(([error]) => error);
 		const status = getHTTPStatusCode(json, errors as TRPCError[]);
 		const meta = extraHeaders(errors.filter((e): e is TRPCError => e !== undefined));
-		return reply(status, headers, meta, JSON.stringify(transformTRPCResponse(config, json)));
+		return reply(status, headers, meta, JSON.stringify(serialize(config, json)));
 	} catch (cause) {
 		// tRPC's last resort: one error for the whole request, without a path
 		const error = getTRPCErrorFromUnknown(cause);
 		const json = { error: shape(error, undefined, call.type) };
-		return reply(getHTTPStatusCode(json, [error]), headers, extraHeaders([error]), JSON.stringify(transformTRPCResponse(config, json)));
+		return reply(getHTTPStatusCode(json, [error]), headers, extraHeaders([error]), JSON.stringify(serialize(config, json)));
 	}
+}
+
+/** tRPC's transformTRPCResponse; with the default (identity) transformer its copies serialize to the same JSON, so they are skipped. */
+function serialize<T extends object>(config: AnyTRPCRouter['_def']['_config'], json: T | T[]): unknown {
+	return config.transformer === defaultTransformer ? json : transformTRPCResponse(config, json as never);
 }
 
 const streamError = () =>
