@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Store } from '../db';
 import { isUniqueViolation } from '../db';
 import { newToken, sha256 } from '../auth/tokens';
@@ -40,15 +39,20 @@ export async function rotateAgentToken(store: Store, serverId: string): Promise<
 	return token;
 }
 
-/** Every server with its latest run, for the fleet list: one query, whatever the fleet's size. */
+/**
+ * Every server with its latest run, for the fleet list: one pass over the runs index
+ * (newest boot per server), whatever the fleet's size.
+ */
 export async function fleet(store: Store, now: number) {
 	const rows = await store.db.selectFrom('servers')
-		.leftJoin('runs', (join) => join.onRef('runs.server_id', '=', 'servers.id').on('runs.id', '=', (eb) =>
-			eb.selectFrom('runs as latest').select('latest.id').whereRef('latest.server_id', '=', 'servers.id').orderBy('latest.boot_time', 'desc').limit(1)))
+		.leftJoin(
+			(eb) => eb.selectFrom('runs').select(['server_id', (f) => f.fn.max('boot_time').as('boot_time')]).groupBy('server_id').as('latest'),
+			(join) => join.onRef('latest.server_id', '=', 'servers.id')
+		)
+		.leftJoin('runs', (join) => join.onRef('runs.server_id', '=', 'latest.server_id').onRef('runs.boot_time', '=', 'latest.boot_time'))
 		.select(['servers.id', 'servers.name', 'servers.is_local', 'servers.hourly_rate', 'runs.boot_time', 'runs.last_seen_at'])
 		.orderBy('servers.is_local', 'desc').orderBy('servers.name').orderBy('servers.id')
 		.execute();
-	void sql;
 	return rows.map((r) => {
 		const isLocal = r.is_local === 1;
 		const lastSeen = isLocal ? now : r.last_seen_at;
