@@ -103,7 +103,8 @@ describe('the agent', () => {
 		});
 		let output = '';
 		child.stdout.on('data', (d) => (output += d));
-		await new Promise((r) => setTimeout(r, 3000));
+		// the first beat goes out at start (tsx compiles the CLI first: allow for a slow machine)
+		for (let waited = 0; !output.includes('heartbeat: 1 sent') && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
 		writeFileSync(boot, String(Date.now() - 600_000)); // unchanged boot: same run
 		child.kill('SIGTERM');
 		expect(await new Promise((r) => child.on('close', r))).toBe(0);
