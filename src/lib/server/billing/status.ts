@@ -9,6 +9,30 @@ import { priceStatusWindow } from './status-statement';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The status is asked for many times a second with mostly the same values: strings made from them are remembered (bounded). */
+function remembered<K, V>(make: (key: K) => V): (key: K) => V {
+	const known = new Map<K, V>();
+	return (key) => {
+		let value = known.get(key);
+		if (value === undefined) {
+			if (known.size >= 1000) known.clear();
+			known.set(key, (value = make(key)));
+		}
+		return value;
+	};
+}
+const isoOf = remembered(iso);
+const rateOf = remembered(formatRate);
+const moneyOf = remembered((key: string) => {
+	const [locale, code, major] = key.split(' ');
+	return formatMoney(major, code, locale);
+});
+const stripeOf = remembered((stripe: App['config']['stripe']) => Object.freeze({
+	enabled: Boolean(stripe.secretKey),
+	testMode: stripe.testMode,
+	publishableKey: stripe.publishableKey ?? null
+}));
+
 export interface ChargeView {
 	id: number;
 	kind: Charge['kind'];
@@ -76,17 +100,17 @@ export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID
 		serverId: server.id,
 		serverName: server.name,
 		currency: cur.code,
-		hourlyRate: formatRate(statement.rules.rateMicros),
+		hourlyRate: rateOf(statement.rules.rateMicros),
 		uptimeSeconds: bootTime === null || lastSeen === null ? 0 : Math.max(0, Math.floor((lastSeen - bootTime) / 1000)),
-		bootTime: bootTime === null ? null : iso(bootTime),
+		bootTime: bootTime === null ? null : isoOf(bootTime),
 		lastSeenAt: lastSeen === null ? null : iso(lastSeen),
-		periodStart: statement.periodStart === null ? null : iso(statement.periodStart),
-		periodEnd: iso(statement.periodEnd),
+		periodStart: statement.periodStart === null ? null : isoOf(statement.periodStart),
+		periodEnd: isoOf(statement.periodEnd),
 		meteredSeconds: statement.meteredSeconds,
 		billableSeconds: statement.billableSeconds,
 		amountMinor: Number(statement.amountMinor),
 		amountMajor,
-		amountFormatted: formatMoney(amountMajor, cur.code, locale),
+		amountFormatted: moneyOf(`${locale} ${cur.code} ${amountMajor}`),
 		minimumApplied: statement.minimumApplied,
 		minimumBillableSeconds: statement.rules.minimumSeconds,
 		capApplied: statement.capApplied,
@@ -94,11 +118,7 @@ export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID
 		minimumChargeFormatted: minimumFormatted(cur, locale),
 		pendingCharge: pending ? storedChargeView(pending, locale) : null,
 		lastCharge: last ? storedChargeView(last, locale) : null,
-		stripe: {
-			enabled: Boolean(config.stripe.secretKey),
-			testMode: config.stripe.testMode,
-			publishableKey: config.stripe.publishableKey ?? null
-		}
+		stripe: stripeOf(config.stripe)
 	};
 }
 
