@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { App } from '../src/lib/server/app';
+import { loadConfig } from '../src/lib/server/config';
+import { openStore } from '../src/lib/server/db';
+import { runBillingTick, type TickReport } from '../src/lib/server/payments/schedule';
+import { seedFleet } from './fleet';
+import { silentLogger } from './in-process';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SECRET_KEY = 'sk_test_51BenchSecretKeyForTheDouble';
+
+export interface BillingRunFigures {
+	servers: number;
+	/** CPU time of this process (the app and its Stripe SDK), s */
+	appCpuSeconds: number;
+	/** wall time, Stripe test double included, s */
+	wallSeconds: number;
+	stripeCalls: number;
+	report: TickReport;
+}
+
+/**
+ * One scheduled billing tick (runBillingTick, what BILLING_SCHEDULE runs) over `size` remote
+ * servers with one unbilled run each, in this process, against the Stripe test double in
+ * another. Stripe's latency is the double's; the app's own cost is this process's CPU time.
+ */
+export async function billingRunFigures(size: number): Promise<BillingRunFigures> {
+	const double = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/support/stripe-double-cli.ts'), '--secret-key', SECRET_KEY], { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
+	try {
+		const url = await new Promise<string>((res, rej) => {
+			createInterface({ input: double.stdout! }).on('line', (line) => line.includes('listening on') && res(line.split(' ').at(-1)!));
+			double.once('exit', (code) => rej(new Error(`Stripe double exited with ${code}`)));
+		});
+		const dir = mkdtempSync(join(tmpdir(), 'sb-bench-billing-'));
+		const config = loadConfig({
+			DATABASE_URL: join(dir, 'billing.db'), SERVER_NAME: 'bench', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_API_BASE: url, CUSTOMER_EMAIL: 'ops@example.com'
+		});
+		const now = Math.floor(Date.now() / 1000) * 1000;
+		const store = await openStore(config.database);
+		await seedFleet(store, config, size, now - 60_000, { runs: 1, paid: false });
+		await store.close();
+		writeFileSync(join(dir, 'boot'), String(now - 3600_000));
+		const app = await App.open(config, { uptime: { bootTime: () => now - 3600_000 }, sampling: false, logger: silentLogger() });
+		let stripeCalls = 0;
+		app.stripe!.on('request', () => stripeCalls++);
+		try {
+			const cpu = process.cpuUsage();
+			const started = performance.now();
+			const report = await runBillingTick(app, now);
+			const wallSeconds = (performance.now() - started) / 1000;
+			const used = process.cpuUsage(cpu);
+			return { servers: size + 1, appCpuSeconds: (used.user + used.system) / 1e6, wallSeconds, stripeCalls, report };
+		} finally {
+			await app.stop();
+		}
+	} finally {
+		double.kill('SIGTERM');
+	}
+}
