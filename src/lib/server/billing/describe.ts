@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { formatRate as showRate } from '../../format';
 import type { Currency } from './currency';
 import { formatRate } from './money';

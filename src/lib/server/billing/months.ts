@@ -1,5 +1,8 @@
 import { TZDate } from '@date-fns/tz';
-import { addMonths, format, startOfMonth } from 'date-fns';
+// subpaths: the package index would load all of date-fns
+import { addMonths } from 'date-fns/addMonths';
+import { format } from 'date-fns/format';
+import { startOfMonth } from 'date-fns/startOfMonth';
 
 /** A calendar month in a time zone: its key ("2026-11") and its instants [start, end) in ms. */
 export interface Month {

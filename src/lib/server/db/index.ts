@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
-import pg from 'pg';
 import type { Database as DatabaseConfig } from '../config';
 import { migrations } from './migrations';
 import { reuseStatements } from './statements';
@@ -23,15 +22,13 @@ export interface Store {
 	version?(): string;
 }
 
-// BIGINT columns hold milliseconds and minor units, all far below 2^53: read them as numbers.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 /** Opens the database and brings its schema up to date. */
 export async function openStore(config: DatabaseConfig): Promise<Store> {
 	const where = config.kind === 'postgres' ? 'DATABASE_URL (PostgreSQL)' : config.path;
 	let store: Store;
 	try {
-		store = config.kind === 'postgres' ? openPostgres(config.url) : openSqlite(config.path);
+		store = config.kind === 'postgres' ? await openPostgres(config.url) : openSqlite(config.path);
 	} catch (error) {
 		throw cannotOpen(where, error);
 	}
@@ -63,7 +60,11 @@ function openSqlite(path: string): Store {
 	return { db, dialect: 'sqlite', close: () => db.destroy(), version: statements.version };
 }
 
-function openPostgres(url: string): Store {
+/** The driver is loaded only for PostgreSQL: a SQLite install never pays for it. */
+async function openPostgres(url: string): Promise<Store> {
+	const { default: pg } = await import('pg');
+	// BIGINT columns hold milliseconds and minor units, all far below 2^53: read them as numbers.
+	pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 	const pool = new pg.Pool({ connectionString: url, max: 10 });
 	const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 	return { db, dialect: 'postgres', close: () => db.destroy() };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import si from 'systeminformation';
+import { createRequire } from 'node:module';
+import type Systeminformation from 'systeminformation';
 
 /** Where a machine's boot time comes from. Times are ms since the epoch on whole seconds. */
 export interface UptimeSource {
@@ -9,9 +10,12 @@ export interface UptimeSource {
 
 export const floorToSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
-/** This machine, through systeminformation: boot = now − uptime. */
+let si: typeof Systeminformation | undefined;
+
+/** This machine, through systeminformation (loaded on first use: with BOOT_TIME_FILE it never is): boot = now − uptime. */
 export const systemUptime: UptimeSource = {
 	bootTime() {
+		si ??= createRequire(import.meta.url)('systeminformation') as typeof Systeminformation;
 		const { current, uptime } = si.time();
 		return Math.round((Number(current) - Number(uptime) * 1000) / 1000) * 1000;
 	}
