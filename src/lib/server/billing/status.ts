@@ -3,7 +3,7 @@ import type { App } from '../app';
 import type { Charge } from '../db/schema';
 import { LOCAL_SERVER_ID } from '../metering/servers';
 import { currency, type Currency } from './currency';
-import { chargedIn, serverFacts } from './facts';
+import { chargedIn, serverFacts, type ServerFacts } from './facts';
 import { formatRate, minorToMajor } from './money';
 import { priceStatusWindow } from './status-statement';
 
@@ -81,18 +81,48 @@ const minimumFormatted = (cur: Currency, locale: Locale) => {
 	return text;
 };
 
+/**
+ * The status last made for a server's facts, per locale: within one second (and one read of
+ * the ledger) every status is the same but for when this machine was last seen.
+ */
+const lastStatus = new WeakMap<ServerFacts, Partial<Record<Locale, { key: string; status: Readonly<Status> }>>>();
+
 /** What a server owes right now, for the dashboard, the API and the CLI. */
-export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID, locale: Locale = 'en') {
-	const { config, store } = app;
+export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID, locale: Locale = 'en'): Promise<Status> {
 	const now = app.clock();
-	const facts = await serverFacts(store, serverId);
-	const { server, openCharge: pending, lastCharge: last } = facts;
-	const isLocal = server.id === LOCAL_SERVER_ID;
+	const facts = await serverFacts(app.store, serverId);
+	const isLocal = facts.server.id === LOCAL_SERVER_ID;
 	const run = isLocal ? undefined : facts.latestRun;
 	const bootTime = isLocal ? app.meter.bootTime : run?.boot_time ?? null;
 	const lastSeen = isLocal ? now : run?.last_seen_at ?? null;
-	const liveRun = isLocal && app.meter.currentRunId !== undefined ? { id: app.meter.currentRunId } : undefined;
+	const liveRunId = isLocal ? app.meter.currentRunId : undefined;
 	const periodEnd = isLocal ? Math.floor(now / 1000) * 1000 : lastSeen ?? now;
+	const seen = {
+		uptimeSeconds: bootTime === null || lastSeen === null ? 0 : Math.max(0, Math.floor((lastSeen - bootTime) / 1000)),
+		lastSeenAt: lastSeen === null ? null : iso(lastSeen)
+	};
+	const key = `${periodEnd} ${bootTime} ${liveRunId}`;
+	let byLocale = lastStatus.get(facts);
+	if (!byLocale) lastStatus.set(facts, (byLocale = {}));
+	const known = byLocale[locale];
+	if (known?.key === key) return { ...known.status, ...seen };
+	const status = Object.freeze(await makeStatus(app, facts, locale, bootTime, periodEnd, liveRunId, seen));
+	byLocale[locale] = { key, status };
+	return { ...status };
+}
+
+async function makeStatus(
+	app: App,
+	facts: ServerFacts,
+	locale: Locale,
+	bootTime: number | null,
+	periodEnd: number,
+	liveRunId: number | undefined,
+	seen: { uptimeSeconds: number; lastSeenAt: string | null }
+) {
+	const { config, store } = app;
+	const { server, openCharge: pending, lastCharge: last } = facts;
+	const liveRun = liveRunId === undefined ? undefined : { id: liveRunId };
 	const statement = await priceStatusWindow(config, server, facts.window, periodEnd, liveRun, (months) => chargedIn(store, facts, months), facts);
 	const cur = config.currency;
 	const amountMajor = minorToMajor(statement.amountMinor, cur);
@@ -101,9 +131,9 @@ export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID
 		serverName: server.name,
 		currency: cur.code,
 		hourlyRate: rateOf(statement.rules.rateMicros),
-		uptimeSeconds: bootTime === null || lastSeen === null ? 0 : Math.max(0, Math.floor((lastSeen - bootTime) / 1000)),
+		uptimeSeconds: seen.uptimeSeconds,
 		bootTime: bootTime === null ? null : isoOf(bootTime),
-		lastSeenAt: lastSeen === null ? null : iso(lastSeen),
+		lastSeenAt: seen.lastSeenAt,
 		periodStart: statement.periodStart === null ? null : isoOf(statement.periodStart),
 		periodEnd: isoOf(statement.periodEnd),
 		meteredSeconds: statement.meteredSeconds,
@@ -121,5 +151,7 @@ export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID
 		stripe: stripeOf(config.stripe)
 	};
 }
+
+type Status = Awaited<ReturnType<typeof makeStatus>>;
 
 export type BillingStatus = Awaited<ReturnType<typeof billingStatus>>;
