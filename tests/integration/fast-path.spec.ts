@@ -237,3 +237,20 @@ describe('fast path under rate limits', () => {
 		expect((await same(pair, get('/api/trpc/uptime'), { fast: true, clock: true })).status).toBe(200);
 	});
 });
+
+describe('fast path behind a TLS proxy (ORIGIN=https://…)', () => {
+	let pair: Pair;
+	beforeAll(async () => {
+		pair = await startPair('sqlite', { ORIGIN: 'https://billing.example.com' });
+	});
+	afterAll(() => pair?.close());
+
+	it('sends HSTS like SvelteKit, on answers and on errors', async () => {
+		const ok = await same(pair, get('/api/trpc/billingStatus'), { fast: true, clock: true });
+		expect(ok.headers).toContain('strict-transport-security: max-age=31536000');
+		await same(pair, get('/api/trpc/billingStatus', {}), { fast: true });
+		await same(pair, get('/api/trpc/cancelCharge'), { fast: true });
+		await same(pair, get('/api/uptime'), { fast: true, clock: true });
+		await same(pair, post('/api/trpc/cancelCharge', JSON.stringify({ chargeId: 77 })), { fast: true });
+	});
+});

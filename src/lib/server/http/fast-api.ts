@@ -133,12 +133,27 @@ function securityHeaders(headers: Record<string, string>, https: boolean): void 
 
 /** Writes the reply as SvelteKit's setResponse does: headers in the order a Headers object lists them, one chunk. */
 function send(res: ServerResponse, reply: Reply, https: boolean): void {
-	const headers = reply.headers;
-	securityHeaders(headers, https);
-	const names = Object.keys(headers).sort();
-	const flat: string[] = [];
-	for (const name of names) flat.push(name, headers[name]);
-	res.writeHead(reply.status, flat);
+	res.writeHead(reply.status, headerList(reply.headers, https));
 	res.write(reply.body);
 	res.end();
+}
+
+/** Most answers carry the same headers: their sorted lists are made once. */
+const commonLists = new Map<string, string[]>();
+
+function headerList(own: Record<string, string>, https: boolean): string[] {
+	const names = Object.keys(own);
+	// only content-type and vary: the same few lists over and over
+	const common = names.every((name) => name === 'content-type' || name === 'vary');
+	const key = `${https}|${own['content-type']}|${own.vary ?? ''}`;
+	if (common) {
+		const known = commonLists.get(key);
+		if (known) return known;
+	}
+	const headers = { ...own };
+	securityHeaders(headers, https);
+	const flat: string[] = [];
+	for (const name of Object.keys(headers).sort()) flat.push(name, headers[name]);
+	if (common && commonLists.size < 16) commonLists.set(key, flat);
+	return flat;
 }

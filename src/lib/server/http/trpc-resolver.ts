@@ -32,20 +32,27 @@ type Procedures = Record<string, AnyTRPCProcedure>;
 /** The call, when this resolver answers it exactly as tRPC would; undefined to leave it to tRPC. */
 export function planCall(router: AnyTRPCRouter, method: 'GET' | 'POST', path: string, searchParams: URLSearchParams): TrpcCall | undefined {
 	const def = router._def as { procedures: Procedures; lazy: object };
-	if (Object.keys(def.lazy).length > 0 || searchParams.has('connectionParams')) return undefined;
+	if (hasLazy(def) || searchParams.has('connectionParams')) return undefined;
 	const isBatch = searchParams.get('batch') === '1';
 	const calls = [];
-	const types = new Set<string>();
+	let type: string | undefined;
 	for (const name of isBatch ? path.split(',') : [path]) {
 		const procedure = def.procedures[name];
 		if (procedure !== undefined && !Object.hasOwn(def.procedures, name)) return undefined;
 		calls.push({ path: name, procedure: procedure ?? null });
-		if (procedure) types.add(procedure._def.type);
+		if (!procedure) continue;
+		// a mixed batch, and subscriptions, take tRPC's own path
+		if ((type !== undefined && procedure._def.type !== type) || procedure._def.type === 'subscription') return undefined;
+		type = procedure._def.type;
 	}
-	// a mixed batch, and subscriptions, take tRPC's own path
-	if (types.size > 1 || types.has('subscription')) return undefined;
-	return { method, isBatch, calls, type: types.values().next().value ?? 'unknown', searchParams };
+	return { method, isBatch, calls, type: type ?? 'unknown', searchParams };
 }
+
+/** Lazy sub-routers (loaded on first call) are tRPC's business; once loaded they stay listed. */
+const hasLazy = (def: { lazy: object }) => {
+	for (const _ in def.lazy) return true;
+	return false;
+};
 
 const ACCEPTED: Record<string, string[]> = { query: ['GET'], mutation: ['POST'] };
 const NO_SIGNAL = new AbortController().signal;
@@ -82,7 +89,7 @@ export async function resolveCall(
 		});
 		return result;
 	});
-	const runs = call.calls.map(async ({ path, procedure }, batchIndex): Promise<[TRPCError | undefined, unknown]> => {
+	const runOne = async ({ path, procedure }: TrpcCall['calls'][number], batchIndex: number): Promise<[TRPCError | undefined, unknown]> => {
 		try {
 			if (!procedure) throw new TRPCError({ code: 'NOT_FOUND', message: `No procedure found on path "${path}"` });
 			const type = procedure._def.type;
@@ -95,7 +102,9 @@ export async function resolveCall(
 		} catch (cause) {
 			return [getTRPCErrorFromUnknown(cause), undefined];
 		}
-	});
+	};
+	// every call starts at once, in order, as tRPC starts them
+	const runs = call.isBatch ? call.calls.map(runOne) : [runOne(call.calls[0], 0)];
 	const shape = (error: TRPCError, index: number | undefined, type: string) =>
 		getErrorShape({ config, ctx, error, type: type as never, input: index === undefined ? undefined : inputs.result()?.[index], path: index === undefined ? undefined : call.calls[index].path });
 	try {
