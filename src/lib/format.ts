@@ -18,14 +18,22 @@ export function formatMoney(major: string, currency: string, locale: Locale | st
 }
 
 /** Rate per hour with all its digits ("0.0104" USD → "$0.0104"). */
+const rateFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatRate(rate: string, currency: string, locale: Locale | string): string {
 	const digits = rate.split('.')[1]?.length ?? 0;
-	return new Intl.NumberFormat(locale, {
-		style: 'currency',
-		currency: currency.toUpperCase(),
-		maximumFractionDigits: Math.max(digits, 0),
-		minimumFractionDigits: 0
-	}).format(rate as unknown as number);
+	const key = `${locale}:${currency}:${digits}`;
+	let format = rateFormats.get(key);
+	if (!format) {
+		format = new Intl.NumberFormat(locale, {
+			style: 'currency',
+			currency: currency.toUpperCase(),
+			maximumFractionDigits: digits,
+			minimumFractionDigits: 0
+		});
+		rateFormats.set(key, format);
+	}
+	return format.format(rate as unknown as number);
 }
 
 export function splitDuration(totalSeconds: number) {
@@ -45,6 +53,15 @@ export function formatDuration(totalSeconds: number, locale: Locale | string): s
 	return `${hours} h ${minutes} min ${seconds} s`;
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDateTime(iso: string, locale: Locale | string, timeZone?: string): string {
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+	// building an Intl formatter costs far more than using one: a history table needs dozens
+	const key = `${locale}:${timeZone ?? ''}`;
+	let format = dateFormats.get(key);
+	if (!format) {
+		format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+		dateFormats.set(key, format);
+	}
+	return format.format(new Date(iso));
 }

@@ -63,6 +63,7 @@ const en = {
 	signIn: 'Sign in',
 	signOut: 'Sign out',
 	adminToken: 'Admin token',
+	moreServers: 'and {count} more (open one with ?server=<id>, or list them all with the servers API)',
 };
 
 export type MessageKey = keyof typeof en;
@@ -130,6 +131,7 @@ const ja: Record<MessageKey, string> = {
 	signIn: 'サインイン',
 	signOut: 'サインアウト',
 	adminToken: '管理トークン',
+	moreServers: 'ほか {count} 台(?server=<id> で表示、一覧は servers API で取得できます)',
 };
 
 const messages: Record<Locale, Record<MessageKey, string>> = { en, ja };

@@ -1,5 +1,8 @@
 import type { PageServerLoad } from './$types';
+import { countServers } from '$lib/server/metering/fleet';
 import { createCaller } from '$lib/server/trpc/router';
+
+const SHORT_LIST = 24;
 
 /** The first HTML already shows the numbers; the page then refreshes them itself. */
 export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
@@ -9,13 +12,16 @@ export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
 	const [status, charges, servers] = await Promise.all([
 		caller.billingStatus({ serverId }),
 		caller.charges({ serverId, limit: 20 }),
-		caller.servers()
+		caller.servers({ limit: SHORT_LIST })
 	]);
+	const serverCount = servers.length < SHORT_LIST ? servers.length : await countServers(locals.ctx.app.store);
 	return {
 		locale: locals.ctx.locale,
 		status,
 		charges: charges.items,
-		servers: servers.length > 1 ? servers : [],
+		// a big fleet shows its first servers here and a count
+		servers: serverCount > 1 ? servers : [],
+		serverCount,
 		refreshSeconds: 30,
 		signOut: Boolean(locals.ctx.app.config.adminToken)
 	};

@@ -1,4 +1,6 @@
+import type { ExpressionBuilder, QueryCreator } from 'kysely';
 import type { Store } from '../db';
+import type { DB } from '../db/schema';
 import { isUniqueViolation } from '../db';
 import { newToken, sha256 } from '../auth/tokens';
 import { Failure } from '../errors';
@@ -40,18 +42,23 @@ export async function rotateAgentToken(store: Store, serverId: string): Promise<
 }
 
 /**
- * Every server with its latest run, for the fleet list: one pass over the runs index
- * (newest boot per server), whatever the fleet's size.
+ * Servers with their latest run, for the fleet list: the newest run of each is found
+ * through the (server_id, boot_time) index, so the cost follows the servers listed, not
+ * the runs stored. `limit` keeps a big fleet's first page cheap.
  */
-export async function fleet(store: Store, now: number) {
-	const rows = await store.db.selectFrom('servers')
-		.leftJoin(
-			(eb) => eb.selectFrom('runs').select(['server_id', (f) => f.fn.max('boot_time').as('boot_time')]).groupBy('server_id').as('latest'),
-			(join) => join.onRef('latest.server_id', '=', 'servers.id')
-		)
-		.leftJoin('runs', (join) => join.onRef('runs.server_id', '=', 'latest.server_id').onRef('runs.boot_time', '=', 'latest.boot_time'))
-		.select(['servers.id', 'servers.name', 'servers.is_local', 'servers.hourly_rate', 'runs.boot_time', 'runs.last_seen_at'])
-		.orderBy('servers.is_local', 'desc').orderBy('servers.name').orderBy('servers.id')
+export async function fleet(store: Store, now: number, limit?: number) {
+	// order and cut the servers first, then look up the latest run of just those
+	const listed = (db: QueryCreator<DB>) => {
+		const query = db.selectFrom('servers').select(['id', 'name', 'is_local', 'hourly_rate'])
+			.orderBy('is_local', 'desc').orderBy('name').orderBy('id');
+		return limit === undefined ? query : query.limit(limit);
+	};
+	const latest = (column: 'boot_time' | 'last_seen_at') => (eb: ExpressionBuilder<DB & { listed: ListedServer }, 'listed'>) =>
+		eb.selectFrom('runs').select(`runs.${column}`).whereRef('runs.server_id', '=', 'listed.id').orderBy('runs.boot_time', 'desc').limit(1);
+	const rows = await store.db.with('listed', listed).selectFrom('listed')
+		.select(['listed.id', 'listed.name', 'listed.is_local', 'listed.hourly_rate'])
+		.select((eb) => [latest('boot_time')(eb).as('boot_time'), latest('last_seen_at')(eb).as('last_seen_at')])
+		.orderBy('listed.is_local', 'desc').orderBy('listed.name').orderBy('listed.id')
 		.execute();
 	return rows.map((r) => {
 		const isLocal = r.is_local === 1;
@@ -61,10 +68,22 @@ export async function fleet(store: Store, now: number) {
 			name: r.name,
 			isLocal,
 			hourlyRate: r.hourly_rate,
-			bootTime: r.boot_time === null ? null : new Date(r.boot_time).toISOString(),
+			bootTime: r.boot_time == null ? null : new Date(Number(r.boot_time)).toISOString(),
 			lastSeenAt: lastSeen === null ? null : new Date(lastSeen).toISOString(),
 			online: isLocal || (lastSeen !== null && now - lastSeen <= ONLINE_WITHIN_MS),
 			uptimeSeconds: r.boot_time === null || lastSeen === null ? 0 : Math.max(0, Math.floor((lastSeen - r.boot_time) / 1000))
 		};
 	});
+}
+
+interface ListedServer {
+	id: string;
+	name: string;
+	is_local: number;
+	hourly_rate: string | null;
+}
+
+export async function countServers(store: Store): Promise<number> {
+	const row = await store.db.selectFrom('servers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+	return Number(row.n);
 }

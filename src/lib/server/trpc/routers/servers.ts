@@ -8,8 +8,10 @@ import { serverId } from './inputs';
 
 const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-25T09:00:00Z' });
 
-/** Every server with its latest run and whether it is online. */
-export const servers = adminProcedure.query(({ ctx }) => fleet(ctx.app.store, ctx.app.clock()));
+/** Servers (all, or the first `limit`) with their latest run and whether they are online. */
+export const servers = adminProcedure
+	.input(z.object({ limit: z.number().int().min(1).max(100_000).optional() }).strict().optional())
+	.query(({ ctx, input }) => fleet(ctx.app.store, ctx.app.clock(), input?.limit));
 
 /** Registers a remote server; the agent token in the answer is shown only this once. */
 export const addServer = adminProcedure
