@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { currency } from './currency';
-import { parseRate, priceSeconds } from './money';
+import { parseRate, priceSeconds, secondsPricer } from './money';
 import { monthSplitter } from './months';
 import { billableSecondsOf, priceStatement, StatementPricer, type PricingRules, type RunSpan, type Statement, type StatementLine } from './pricing';
 
@@ -85,5 +85,14 @@ describe('pricing one run at a time', () => {
 			expect(copied).toEqual(totals);
 			expect(lines).toEqual([]);
 		}), { numRuns: 400 });
+	});
+
+	it('prices seconds with hoisted constants exactly as priceSeconds', () => {
+		fc.assert(fc.property(
+			fc.integer({ min: 0, max: 400 * 86_400 }), fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.constantFrom('jpy', 'usd', 'kwd', 'isk', 'bhd', 'eur'),
+			(seconds, rateMicros, code) => {
+				expect(secondsPricer(rateMicros, currency(code))(seconds)).toBe(priceSeconds(BigInt(seconds), rateMicros, currency(code)));
+			}
+		), { numRuns: 2000 });
 	});
 });

@@ -1,5 +1,5 @@
 import type { Currency } from './currency';
-import { priceSeconds } from './money';
+import { secondsPricer } from './money';
 import { monthSplitter } from './months';
 
 export interface PricingRules {
@@ -77,6 +77,7 @@ export class StatementPricer {
 	/** what the window has billed so far per month, on top of `chargedByMonth` (monthly cap) */
 	#used: Map<string, bigint>;
 	readonly #split: ReturnType<typeof monthSplitter>;
+	readonly #price: (seconds: number) => bigint;
 
 	constructor(
 		readonly rules: PricingRules,
@@ -87,6 +88,7 @@ export class StatementPricer {
 	) {
 		this.#used = new Map(used);
 		this.#split = monthSplitter(rules.timeZone);
+		this.#price = secondsPricer(rules.rateMicros, rules.currency);
 	}
 
 	add(run: RunSpan): void {
@@ -102,7 +104,7 @@ export class StatementPricer {
 			// the extra from the minimum or the increment goes on the run's last piece
 			const extra = index === pieces.length - 1 ? billable - metered : 0;
 			const seconds = pieceMetered + extra;
-			let amountMinor = priceSeconds(BigInt(seconds), rules.rateMicros, rules.currency);
+			let amountMinor = this.#price(seconds);
 			if (rules.monthlyCapMinor !== undefined) amountMinor = this.#cap(piece.month, amountMinor, rules.monthlyCapMinor);
 			this.meteredSeconds += pieceMetered;
 			this.billableSeconds += seconds;
