@@ -1,13 +1,23 @@
+import type { AnyTRPCProcedure, inferRouterOutputs } from '@trpc/server';
 import { formatUptime } from '../../format';
 import type { Context } from '../trpc/context';
-import { createCaller } from '../trpc/router';
+import { appRouter, type AppRouter } from '../trpc/router';
+import { runProcedure } from './procedure-runner';
+
+type Outputs = inferRouterOutputs<AppRouter>;
+const procedures = appRouter._def.procedures as Record<string, AnyTRPCProcedure>;
+
+/** createCaller(ctx)[name]() for a query without input, through the procedure runner the fast path uses. */
+function query<K extends 'billingStatus' | 'uptime'>(name: K, ctx: Context): Promise<Outputs[K]> {
+	return runProcedure(procedures[name], { path: name, getRawInput: async () => undefined, ctx, type: 'query', signal: undefined, batchIndex: 0 }) as Promise<Outputs[K]>;
+}
 
 /**
  * The prototype's GET endpoints, with its snake_case fields kept for its scripts. Served by
  * their SvelteKit routes and, in production, by the fast path (fast-api.ts) with the same bodies.
  */
 export async function billingStatusBody(ctx: Context) {
-	const s = await createCaller(ctx).billingStatus();
+	const s = await query('billingStatus', ctx);
 	return {
 		server_name: s.serverName,
 		boot_time: s.bootTime,
@@ -24,7 +34,7 @@ export async function billingStatusBody(ctx: Context) {
 }
 
 export async function uptimeBody(ctx: Context) {
-	const u = await createCaller(ctx).uptime();
+	const u = await query('uptime', ctx);
 	return {
 		uptime_seconds: u.uptimeSeconds,
 		hours: u.hours,
