@@ -130,15 +130,15 @@ for (const target of targets) {
 	const summary = summarize(rounds);
 	const ratio = median(rounds.map((r, i) => r.requestsPerSecond / pairedBare.get(target.name)![i].requestsPerSecond)) * 100;
 	figures[target.name] = { ...summary, percentOfBare: ratio };
-	const rss = `server RSS ≤ ${fmt(summary.peakRssMb)} MB`;
 	if (target.itemsPerRequest) {
-		console.log(`${target.name}: ${fmt(summary.requestsPerSecond * target.itemsPerRequest)} heartbeats/s (${fmt(summary.requestsPerSecond, 1)} req/s), p99 ${summary.p99Ms} ms, ${summary.errors} errors, ${rss}`);
+		console.log(`${target.name}: ${fmt(summary.requestsPerSecond * target.itemsPerRequest)} heartbeats/s (${fmt(summary.requestsPerSecond, 1)} req/s), p99 ${summary.p99Ms} ms, ${summary.errors} errors`);
 	} else {
-		console.log(`${target.name}: ${fmt(summary.requestsPerSecond)} req/s = ${fmt(ratio, 1)} % of bare node:http, p99 ${summary.p99Ms} ms, ${summary.errors} errors, ${rss}`);
+		console.log(`${target.name}: ${fmt(summary.requestsPerSecond)} req/s = ${fmt(ratio, 1)} % of bare node:http, p99 ${summary.p99Ms} ms, ${summary.errors} errors`);
 	}
 }
 const peakUnderLoad = Math.max(...[...results.entries()].filter(([name]) => name !== 'bare').flatMap(([, rounds]) => rounds.map((r) => r.peakRssMb ?? 0)));
-console.log(`server peak RSS: ${fmt(peakUnderLoad)} MB under load (VmRSS sampled every 100 ms), ${fmt(memory.hwmMb ?? 0)} MB high-water mark over its life (VmHWM)`);
+const perTarget = targets.map((t) => `${fmt((figures[t.name] as { peakRssMb: number }).peakRssMb)} MB ${t.name.split(' (')[0]}`).join(', ');
+console.log(`server peak RSS under load: ${fmt(peakUnderLoad)} MB (VmRSS every 100 ms, in run order: ${perTarget}); ${fmt(memory.hwmMb ?? 0)} MB high-water mark (VmHWM)`);
 console.log(`statement for ${fmt(statement.runs)} runs: ${fmt(statement.statementMs, 1)} ms (openStatement, median of ${statement.repetitions}: reading the runs from SQLite ${fmt(statement.readMs, 1)} ms, pricing them the rest)`);
 console.log(`billingStatus with ${fmt(statement.runs)} unbilled runs: ${fmt(statement.statusWarmMs, 3)} ms warm, ${fmt(statement.statusAfterWriteMs, 1)} ms right after a sample is written (in-process, median of ${statement.repetitions})`);
 if (!fleetSize) console.log('heartbeat ingest: skipped (no heartbeat procedure yet)');
