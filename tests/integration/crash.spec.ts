@@ -2,21 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBillingClient } from '../../src/lib/client';
 import { startBilling, type BillingSetup } from '../support/billing';
 import { DATABASES } from '../support/databases';
+import { until } from '../support/until';
 
 let setup: BillingSetup | undefined;
 afterEach(async () => {
 	await setup?.close();
 	setup = undefined;
 });
-
-const until = async (check: () => boolean | Promise<boolean>, what: string, ms = 15_000) => {
-	const deadline = Date.now() + ms;
-	while (Date.now() < deadline) {
-		if (await check()) return;
-		await new Promise((r) => setTimeout(r, 50));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-};
 
 describe.each(DATABASES)('a crash (SIGKILL) in the middle of a charge on %s', (kind) => {
 	it.each([

@@ -8,6 +8,7 @@ import { createBillingClient } from '../../src/lib/client';
 import { startBilling, WEBHOOK_SECRET, type BillingSetup } from '../support/billing';
 import { expectConsistentLedger, readCharges } from '../support/ledger';
 import { startExpectingFailure } from '../support/server';
+import { until } from '../support/until';
 
 let setup: BillingSetup | undefined;
 let mountPoint: string | undefined;
@@ -23,15 +24,6 @@ afterEach(async () => {
 		mountPoint = undefined;
 	}
 });
-
-const until = async (check: () => boolean | Promise<boolean>, what: string, ms = 15_000) => {
-	const deadline = Date.now() + ms;
-	while (Date.now() < deadline) {
-		if (await check()) return;
-		await new Promise((r) => setTimeout(r, 50));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-};
 
 /** A small tmpfs of our own (as root), to make the disk full or read-only for real. */
 function tmpfs(sizeKb: number): string | undefined {

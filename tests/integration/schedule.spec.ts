@@ -3,6 +3,7 @@ import { createBillingClient } from '../../src/lib/client';
 import { startBilling, type BillingSetup } from '../support/billing';
 import { expectConsistentLedger, readCharges } from '../support/ledger';
 import { startServer, type TestServer } from '../support/server';
+import { until } from '../support/until';
 
 let setup: BillingSetup | undefined;
 let second: TestServer | undefined;
@@ -12,15 +13,6 @@ afterEach(async () => {
 	second = undefined;
 	setup = undefined;
 });
-
-const until = async (check: () => boolean | Promise<boolean>, what: string, ms = 20_000) => {
-	const deadline = Date.now() + ms;
-	while (Date.now() < deadline) {
-		if (await check()) return;
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-};
 
 async function customerWithCard(setup: BillingSetup) {
 	return fetch(`${setup.double.url}/v1/customers`, {
@@ -48,7 +40,7 @@ describe('automatic billing on BILLING_SCHEDULE', () => {
 			}
 			await double.flushWebhooks();
 			return paid.size >= 3;
-		}, 'three scheduled invoices');
+		}, 'three scheduled invoices', 20_000, 100);
 		await double.flushWebhooks();
 		const charges = (await readCharges(setup.env.DATABASE_URL)).filter((c) => c.status !== 'failed');
 		const ticks = await import('pg').then(async ({ default: pg }) => {
