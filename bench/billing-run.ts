@@ -29,7 +29,11 @@ export interface BillingRunFigures {
  * another. Stripe's latency is the double's; the app's own cost is this process's CPU time.
  */
 export async function billingRunFigures(size: number): Promise<BillingRunFigures> {
-	const double = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/support/stripe-double-cli.ts'), '--secret-key', SECRET_KEY], { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
+	const double = spawn(
+		process.execPath,
+		['--import', 'tsx', join(ROOT, 'tests/support/stripe-double-cli.ts'), '--secret-key', SECRET_KEY],
+		{ stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT }
+	);
 	try {
 		const url = await new Promise<string>((res, rej) => {
 			createInterface({ input: double.stdout! }).on('line', (line) => line.includes('listening on') && res(line.split(' ').at(-1)!));
@@ -37,7 +41,11 @@ export async function billingRunFigures(size: number): Promise<BillingRunFigures
 		});
 		const dir = mkdtempSync(join(tmpdir(), 'sb-bench-billing-'));
 		const config = loadConfig({
-			DATABASE_URL: join(dir, 'billing.db'), SERVER_NAME: 'bench', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_API_BASE: url, CUSTOMER_EMAIL: 'ops@example.com'
+			DATABASE_URL: join(dir, 'billing.db'),
+			SERVER_NAME: 'bench',
+			STRIPE_SECRET_KEY: SECRET_KEY,
+			STRIPE_API_BASE: url,
+			CUSTOMER_EMAIL: 'ops@example.com'
 		});
 		const now = Math.floor(Date.now() / 1000) * 1000;
 		const store = await openStore(config.database);

@@ -42,10 +42,14 @@ export async function statementFigures(runs: number, repetitions: number): Promi
 		const server = await getServer(app.store, 'local');
 		const statement = await timed(repetitions, () => openStatement(app.store, config, server, now));
 		const read = await timed(repetitions, () => loadOpenWindow(app.store, server.id));
-		const afterWrite = await timed(repetitions, () => billingStatus(app), () => {
-			now += 1000;
-			return app.meter.sample();
-		});
+		const afterWrite = await timed(
+			repetitions,
+			() => billingStatus(app),
+			() => {
+				now += 1000;
+				return app.meter.sample();
+			}
+		);
 		await billingStatus(app);
 		const warm = await timed(repetitions, async () => {
 			for (let i = 0; i < 100; i++) await billingStatus(app);

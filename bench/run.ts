@@ -33,7 +33,11 @@ const hasProcedure = (name: string) => Object.hasOwn(appRouter._def.procedures, 
 const hasScheduledBilling = hasProcedure('billNow');
 
 console.log(`Server Billing bench${quick ? ' (--quick)' : ''} — ${new Date().toISOString()}`);
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+	`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, load average ${loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' ')}`
+);
 console.log(`plan: ${plan.rounds} rounds × ${plan.seconds} s per figure, 50 connections, baseline and targets alternating`);
 
 if (!existsSync(join(ROOT, 'build/handler.js'))) {
@@ -54,8 +58,10 @@ const fleetSize = hasProcedure('heartbeat') ? FLEET : 0;
 const fleetBoot = Math.floor((Date.now() - 1800_000) / 1000) * 1000;
 if (fleetSize) await seedFleet(store, config, fleetSize, fleetBoot - 60_000);
 await store.close();
-console.log(`data: this machine with ${fmt(HISTORY.runs)} past runs and ${fmt(HISTORY.charges)} paid charges (${unbilledRuns} runs + the current boot unbilled)` +
-	(fleetSize ? `; a fleet of ${fmt(fleetSize)} remote servers with 10 runs each` : '; no fleet (no heartbeat procedure yet)'));
+console.log(
+	`data: this machine with ${fmt(HISTORY.runs)} past runs and ${fmt(HISTORY.charges)} paid charges (${unbilledRuns} runs + the current boot unbilled)` +
+		(fleetSize ? `; a fleet of ${fmt(fleetSize)} remote servers with 10 runs each` : '; no fleet (no heartbeat procedure yet)')
+);
 
 // --- the servers ---
 const app = await startServer({ DATABASE_URL: databaseUrl, BOOT_TIME_FILE: bootFile, SERVER_NAME: 'bench', NODE_ENV: 'production' });
@@ -72,8 +78,13 @@ const targets: LoadTarget[] = [
 // HOOK: heartbeat ingest is measured once the `heartbeat` procedure exists (batches of one beat per fleet server)
 if (fleetSize) {
 	targets.push({
-		name: `heartbeat ingest (batches of ${fmt(fleetSize)} over /api/trpc)`, url: `${app.url}/api/trpc/heartbeat`, method: 'POST',
-		headers: { 'content-type': 'application/json' }, body: heartbeatBatches(fleetSize, fleetBoot), connections: 4, itemsPerRequest: fleetSize
+		name: `heartbeat ingest (batches of ${fmt(fleetSize)} over /api/trpc)`,
+		url: `${app.url}/api/trpc/heartbeat`,
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: heartbeatBatches(fleetSize, fleetBoot),
+		connections: 4,
+		itemsPerRequest: fleetSize
 	});
 }
 // last: its big pages grow the heap, which would weigh on the figures after it
@@ -123,7 +134,9 @@ const summarize = (rounds: Round[]) => ({
 const bareSummary = summarize(results.get('bare')!);
 const figures: Record<string, unknown> = { bare: bareSummary };
 console.log('');
-console.log(`bare node:http (baseline, ${bare.bytes}-byte JSON): ${fmt(bareSummary.requestsPerSecond)} req/s (median of ${bareSummary.rounds.length} rounds: ${bareSummary.rounds.map((n) => fmt(n)).join(', ')}), p99 ${bareSummary.p99Ms} ms, ${bareSummary.errors} errors`);
+console.log(
+	`bare node:http (baseline, ${bare.bytes}-byte JSON): ${fmt(bareSummary.requestsPerSecond)} req/s (median of ${bareSummary.rounds.length} rounds: ${bareSummary.rounds.map((n) => fmt(n)).join(', ')}), p99 ${bareSummary.p99Ms} ms, ${bareSummary.errors} errors`
+);
 console.log('(each figure: median of its rounds; % = median of round-by-round ratios to the baseline round run just before)');
 for (const target of targets) {
 	const rounds = results.get(target.name)!;
@@ -131,22 +144,38 @@ for (const target of targets) {
 	const ratio = median(rounds.map((r, i) => r.requestsPerSecond / pairedBare.get(target.name)![i].requestsPerSecond)) * 100;
 	figures[target.name] = { ...summary, percentOfBare: ratio };
 	if (target.itemsPerRequest) {
-		console.log(`${target.name}: ${fmt(summary.requestsPerSecond * target.itemsPerRequest)} heartbeats/s (${fmt(summary.requestsPerSecond, 1)} req/s), p99 ${summary.p99Ms} ms, ${summary.errors} errors`);
+		console.log(
+			`${target.name}: ${fmt(summary.requestsPerSecond * target.itemsPerRequest)} heartbeats/s (${fmt(summary.requestsPerSecond, 1)} req/s), p99 ${summary.p99Ms} ms, ${summary.errors} errors`
+		);
 	} else {
-		console.log(`${target.name}: ${fmt(summary.requestsPerSecond)} req/s = ${fmt(ratio, 1)} % of bare node:http, p99 ${summary.p99Ms} ms, ${summary.errors} errors`);
+		console.log(
+			`${target.name}: ${fmt(summary.requestsPerSecond)} req/s = ${fmt(ratio, 1)} % of bare node:http, p99 ${summary.p99Ms} ms, ${summary.errors} errors`
+		);
 	}
 }
-const peakUnderLoad = Math.max(...[...results.entries()].filter(([name]) => name !== 'bare').flatMap(([, rounds]) => rounds.map((r) => r.peakRssMb ?? 0)));
+const peakUnderLoad = Math.max(
+	...[...results.entries()].filter(([name]) => name !== 'bare').flatMap(([, rounds]) => rounds.map((r) => r.peakRssMb ?? 0))
+);
 const perTarget = targets.map((t) => `${fmt((figures[t.name] as { peakRssMb: number }).peakRssMb)} MB ${t.name.split(' (')[0]}`).join(', ');
-console.log(`server peak RSS under load: ${fmt(peakUnderLoad)} MB (VmRSS every 100 ms, in run order: ${perTarget}); ${fmt(memory.hwmMb ?? 0)} MB high-water mark (VmHWM)`);
-console.log(`statement for ${fmt(statement.runs)} runs: ${fmt(statement.statementMs, 1)} ms (openStatement, median of ${statement.repetitions}: reading the runs from SQLite ${fmt(statement.readMs, 1)} ms, pricing them the rest)`);
-console.log(`billingStatus with ${fmt(statement.runs)} unbilled runs: ${fmt(statement.statusWarmMs, 3)} ms warm, ${fmt(statement.statusAfterWriteMs, 1)} ms right after a sample is written (in-process, median of ${statement.repetitions})`);
+console.log(
+	`server peak RSS under load: ${fmt(peakUnderLoad)} MB (VmRSS every 100 ms, in run order: ${perTarget}); ${fmt(memory.hwmMb ?? 0)} MB high-water mark (VmHWM)`
+);
+console.log(
+	`statement for ${fmt(statement.runs)} runs: ${fmt(statement.statementMs, 1)} ms (openStatement, median of ${statement.repetitions}: reading the runs from SQLite ${fmt(statement.readMs, 1)} ms, pricing them the rest)`
+);
+console.log(
+	`billingStatus with ${fmt(statement.runs)} unbilled runs: ${fmt(statement.statusWarmMs, 3)} ms warm, ${fmt(statement.statusAfterWriteMs, 1)} ms right after a sample is written (in-process, median of ${statement.repetitions})`
+);
 if (!fleetSize) console.log('heartbeat ingest: skipped (no heartbeat procedure yet)');
-console.log(`dashboard JS for /: ${fmt(weight.initialGzipBytes / 1024, 1)} KB gzipped (${weight.initialFiles.length} files, without Stripe.js; ${fmt(weight.onDemandGzipBytes / 1024, 1)} KB more on demand)`);
+console.log(
+	`dashboard JS for /: ${fmt(weight.initialGzipBytes / 1024, 1)} KB gzipped (${weight.initialFiles.length} files, without Stripe.js; ${fmt(weight.onDemandGzipBytes / 1024, 1)} KB more on demand)`
+);
 if (billing) {
 	const { report } = billing;
-	console.log(`billing run for ${fmt(billing.servers)} servers${quick ? ' (--quick; the full run bills 10,001)' : ''}: ${fmt(billing.appCpuSeconds, 1)} s of app CPU, ` +
-		`${fmt(billing.wallSeconds, 1)} s wall against the Stripe test double (${fmt(billing.stripeCalls)} Stripe calls; ${report.invoiced} invoiced, ${report.skipped} skipped, ${report.failed} failed)`);
+	console.log(
+		`billing run for ${fmt(billing.servers)} servers${quick ? ' (--quick; the full run bills 10,001)' : ''}: ${fmt(billing.appCpuSeconds, 1)} s of app CPU, ` +
+			`${fmt(billing.wallSeconds, 1)} s wall against the Stripe test double (${fmt(billing.stripeCalls)} Stripe calls; ${report.invoiced} invoiced, ${report.skipped} skipped, ${report.failed} failed)`
+	);
 } else console.log('billing run: skipped (no scheduled billing yet)');
 figures.billingRun = billing;
 figures.memory = { peakUnderLoadMb: peakUnderLoad, highWaterMarkMb: memory.hwmMb };
@@ -157,9 +186,17 @@ const resultsDir = join(ROOT, 'bench/results');
 mkdirSync(resultsDir, { recursive: true });
 const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 const report = {
-	at: new Date().toISOString(), quick, plan, node: process.version, cores: cpus().length, cpu: cpus()[0]?.model.trim(), loadAverage: loadavg(),
+	at: new Date().toISOString(),
+	quick,
+	plan,
+	node: process.version,
+	cores: cpus().length,
+	cpu: cpus()[0]?.model.trim(),
+	loadAverage: loadavg(),
 	commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim(),
-	data: { ...HISTORY, fleet: fleetSize }, figures, seconds: (performance.now() - started) / 1000
+	data: { ...HISTORY, fleet: fleetSize },
+	figures,
+	seconds: (performance.now() - started) / 1000
 };
 writeFileSync(file, JSON.stringify(report, null, 2));
 console.log('');
@@ -174,4 +211,3 @@ async function startBare(bytes: number): Promise<{ url: string; bytes: number; p
 	});
 	return { ...JSON.parse(line), process: child };
 }
-

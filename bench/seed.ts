@@ -55,17 +55,46 @@ export async function seedHistory(store: Store, config: Config, history: History
 			const windowEnd = billed[billed.length - 1].last_seen_at;
 			const statement = priceStatement(spansInWindow(billed, windowStart, windowEnd, config.meteringStart), rules);
 			const periodStart = windowStart ?? billed[0].boot_time;
-			const charge = await tx.insertInto('charges').values({
-				server_id: serverId, kind: 'invoice', status: 'succeeded', period_start: periodStart, period_end: windowEnd,
-				amount_minor: Number(statement.amountMinor), currency: rules.currency.code, description: `bench charge ${c + 1}`,
-				stripe_id: `in_bench_${serverId}_${c + 1}`, client_secret: null, hosted_invoice_url: null, failure_code: null,
-				failure_message: null, collection_method: 'charge_automatically', schedule_tick: null, created_at: windowEnd, updated_at: windowEnd
-			}).returning('id').executeTakeFirstOrThrow();
+			const charge = await tx
+				.insertInto('charges')
+				.values({
+					server_id: serverId,
+					kind: 'invoice',
+					status: 'succeeded',
+					period_start: periodStart,
+					period_end: windowEnd,
+					amount_minor: Number(statement.amountMinor),
+					currency: rules.currency.code,
+					description: `bench charge ${c + 1}`,
+					stripe_id: `in_bench_${serverId}_${c + 1}`,
+					client_secret: null,
+					hosted_invoice_url: null,
+					failure_code: null,
+					failure_message: null,
+					collection_method: 'charge_automatically',
+					schedule_tick: null,
+					created_at: windowEnd,
+					updated_at: windowEnd
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
 			if (statement.lines.length > 0) {
-				await tx.insertInto('charge_lines').values(statement.lines.map((l) => ({
-					charge_id: charge.id, run_id: l.runId, period_start: l.periodStart, period_end: l.periodEnd, month: l.month,
-					metered_seconds: l.meteredSeconds, billable_seconds: l.billableSeconds, amount_minor: Number(l.amountMinor), description: 'bench'
-				}))).execute();
+				await tx
+					.insertInto('charge_lines')
+					.values(
+						statement.lines.map((l) => ({
+							charge_id: charge.id,
+							run_id: l.runId,
+							period_start: l.periodStart,
+							period_end: l.periodEnd,
+							month: l.month,
+							metered_seconds: l.meteredSeconds,
+							billable_seconds: l.billableSeconds,
+							amount_minor: Number(l.amountMinor),
+							description: 'bench'
+						}))
+					)
+					.execute();
 			}
 			windowStart = windowEnd;
 		}

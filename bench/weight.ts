@@ -20,13 +20,20 @@ const DYNAMIC_IMPORT = /import\(\s*["'`]([^"'`]+\.js)["'`]\s*\)/g;
  */
 export function pageWeight(html: string, clientDir: string): Weight {
 	const entries = [...html.matchAll(/import\(\s*["']([^"']+\.js)["']\s*\)/g)].map((m) => m[1]);
-	const nodeIds = (html.match(/node_ids:\s*\[([\d,\s]*)\]/)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+	const nodeIds = (html.match(/node_ids:\s*\[([\d,\s]*)\]/)?.[1] ?? '')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
 	const nodesDir = join(clientDir, '_app/immutable/nodes');
-	const nodes = nodeIds.map((id) => readdirSync(nodesDir).find((f) => f.startsWith(`${id}.`) && f.endsWith('.js'))).filter((f): f is string => !!f);
+	const nodes = nodeIds
+		.map((id) => readdirSync(nodesDir).find((f) => f.startsWith(`${id}.`) && f.endsWith('.js')))
+		.filter((f): f is string => !!f);
 	const start = [...entries.map((e) => resolve(clientDir, e.replace(/^(\.\/|\/)/, ''))), ...nodes.map((f) => join(nodesDir, f))];
 	const initial = closure(start, STATIC_IMPORT);
 	const onDemand = new Set<string>();
-	for (const file of initial) for (const found of imports(file, DYNAMIC_IMPORT)) if (!initial.has(found)) closure([found], STATIC_IMPORT).forEach((f) => onDemand.add(f));
+	for (const file of initial)
+		for (const found of imports(file, DYNAMIC_IMPORT))
+			if (!initial.has(found)) closure([found], STATIC_IMPORT).forEach((f) => onDemand.add(f));
 	for (const file of initial) onDemand.delete(file);
 	return {
 		initialGzipBytes: sum([...initial].map(gzipSize)),
@@ -49,8 +56,12 @@ function closure(start: string[], pattern: RegExp): Set<string> {
 
 function imports(file: string, pattern: RegExp): string[] {
 	const code = readFileSync(file, 'utf8');
-	return [...code.matchAll(pattern)].map((m) => m[1]).filter((s) => s.startsWith('.')).map((s) => resolve(dirname(file), s));
+	return [...code.matchAll(pattern)]
+		.map((m) => m[1])
+		.filter((s) => s.startsWith('.'))
+		.map((s) => resolve(dirname(file), s));
 }
 
-const gzipSize = (file: string) => (existsSync(`${file}.gz`) ? statSync(`${file}.gz`).size : gzipSync(readFileSync(file), { level: 9 }).length);
+const gzipSize = (file: string) =>
+	existsSync(`${file}.gz`) ? statSync(`${file}.gz`).size : gzipSync(readFileSync(file), { level: 9 }).length;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

@@ -2,4 +2,7 @@
 // checks (secure bind, .env, graceful shutdown). Make `node build` mean `npm start`.
 import { writeFileSync } from 'node:fs';
 
-writeFileSync(new URL('../build/index.js', import.meta.url), "// Server Billing: `node build` runs the same server as `npm start`.\nimport '../scripts/start.mjs';\n");
+writeFileSync(
+	new URL('../build/index.js', import.meta.url),
+	"// Server Billing: `node build` runs the same server as `npm start`.\nimport '../scripts/start.mjs';\n"
+);

@@ -78,13 +78,16 @@ const logRequests: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const ctx = event.locals.ctx;
 	const level = response.status >= 500 ? 'error' : response.status === 429 ? 'warn' : 'debug';
-	ctx?.app.logger[level]({
-		requestId: ctx.requestId,
-		method: event.request.method,
-		path: event.url.pathname,
-		status: response.status,
-		ms: Math.round((performance.now() - started) * 10) / 10
-	}, 'request');
+	ctx?.app.logger[level](
+		{
+			requestId: ctx.requestId,
+			method: event.request.method,
+			path: event.url.pathname,
+			status: response.status,
+			ms: Math.round((performance.now() - started) * 10) / 10
+		},
+		'request'
+	);
 	return response;
 };
 

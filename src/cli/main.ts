@@ -61,21 +61,30 @@ async function main(argv: string[]): Promise<number> {
 			case 'charge': {
 				const intent = await caller.createPaymentIntent({ serverId: values.server });
 				const { clientSecret: _secret, ...shown } = intent;
-				console.log(values.json ? JSON.stringify(shown, null, 2)
-					: `Charge #${intent.chargeId}: Payment Intent ${intent.paymentIntentId} for ${formatMinor(intent.amountMinor, intent.currency, locale)} (${intent.periodStart} → ${intent.periodEnd}), ${intent.status}.\nThe customer pays it on the dashboard.`);
+				console.log(
+					values.json
+						? JSON.stringify(shown, null, 2)
+						: `Charge #${intent.chargeId}: Payment Intent ${intent.paymentIntentId} for ${formatMinor(intent.amountMinor, intent.currency, locale)} (${intent.periodStart} → ${intent.periodEnd}), ${intent.status}.\nThe customer pays it on the dashboard.`
+				);
 				return 0;
 			}
 			case 'invoice': {
 				const invoice = await caller.createInvoice({ serverId: values.server });
-				console.log(values.json ? JSON.stringify(invoice, null, 2)
-					: `Charge #${invoice.chargeId}: invoice ${invoice.invoiceId} for ${formatMinor(invoice.amountMinor, invoice.currency, locale)} (${invoice.periodStart} → ${invoice.periodEnd}), ${invoice.status}.\n${invoice.hostedInvoiceUrl ?? ''}`);
+				console.log(
+					values.json
+						? JSON.stringify(invoice, null, 2)
+						: `Charge #${invoice.chargeId}: invoice ${invoice.invoiceId} for ${formatMinor(invoice.amountMinor, invoice.currency, locale)} (${invoice.periodStart} → ${invoice.periodEnd}), ${invoice.status}.\n${invoice.hostedInvoiceUrl ?? ''}`
+				);
 				return 0;
 			}
 			case 'add-server': {
 				if (!values.id || !values.name) throw new Error('add-server needs --id and --name');
 				const added = await caller.addServer({ id: values.id, name: values.name, hourlyRate: values.rate });
-				console.log(values.json ? JSON.stringify(added, null, 2)
-					: `Server ${added.serverId} added. Its agent token (shown once):\n${added.token}\nOn that machine: npx server-billing agent --url <this server's URL> --token ${added.token}`);
+				console.log(
+					values.json
+						? JSON.stringify(added, null, 2)
+						: `Server ${added.serverId} added. Its agent token (shown once):\n${added.token}\nOn that machine: npx server-billing agent --url <this server's URL> --token ${added.token}`
+				);
 				return 0;
 			}
 			default:
@@ -92,7 +101,8 @@ async function agent(values: { url?: string; token?: string; interval?: string }
 	const token = values.token ?? process.env.AGENT_TOKEN;
 	if (!values.url || !token) throw new Error('agent needs --url and --token (or AGENT_TOKEN)');
 	const intervalSeconds = Number(values.interval);
-	if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 3600) throw new Error('--interval must be 1 to 3600 seconds');
+	if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 3600)
+		throw new Error('--interval must be 1 to 3600 seconds');
 	const running = runAgent({ url: values.url, token, intervalSeconds, bootTimeFile: process.env.BOOT_TIME_FILE || undefined });
 	await new Promise<void>((resolve) => {
 		process.once('SIGTERM', resolve);

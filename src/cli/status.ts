@@ -17,7 +17,8 @@ export function printStatus(s: BillingStatus, locale: Locale): string {
 		['Billable time', `${formatUptime(s.billableSeconds)}${s.minimumApplied ? ' (minimum applied)' : ''}`],
 		['Amount due', `${s.amountFormatted} (${s.amountMinor} ${s.currency} minor units)${s.capApplied ? ', monthly cap reached' : ''}`]
 	];
-	if (s.pendingCharge) rows.push(['Pending charge', `#${s.pendingCharge.id} ${s.pendingCharge.amountFormatted} (${s.pendingCharge.status})`]);
+	if (s.pendingCharge)
+		rows.push(['Pending charge', `#${s.pendingCharge.id} ${s.pendingCharge.amountFormatted} (${s.pendingCharge.status})`]);
 	const width = Math.max(...rows.map(([k]) => k.length));
 	return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

@@ -28,7 +28,8 @@ const en = {
 	'status.succeeded': 'Paid',
 	'status.failed': 'Failed',
 	'status.canceled': 'Canceled',
-	stripeOff: 'Stripe is not configured. Metering works; to take payments set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY in .env and restart.',
+	stripeOff:
+		'Stripe is not configured. Metering works; to take payments set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY in .env and restart.',
 	testMode: 'Test mode',
 	hours: 'h',
 	servers: 'Servers',
@@ -47,7 +48,8 @@ const en = {
 	createInvoice: 'Send an invoice instead',
 	invoiceCreated: 'Invoice created for {amount}.',
 	openInvoice: 'Open the invoice',
-	stripeJsFailed: 'Stripe.js could not be loaded, so card payment is unavailable right now. You can still send an invoice; the rest of this page keeps working.',
+	stripeJsFailed:
+		'Stripe.js could not be loaded, so card payment is unavailable right now. You can still send an invoice; the rest of this page keeps working.',
 	chargeFailed: 'The charge could not be created: {message}',
 	lastAttempt: 'Last attempt: {message}',
 	history: 'Charge history',
@@ -63,7 +65,7 @@ const en = {
 	signIn: 'Sign in',
 	signOut: 'Sign out',
 	adminToken: 'Admin token',
-	moreServers: 'and {count} more (open one with ?server=<id>, or list them all with the servers API)',
+	moreServers: 'and {count} more (open one with ?server=<id>, or list them all with the servers API)'
 };
 
 export type MessageKey = keyof typeof en;
@@ -96,7 +98,8 @@ const ja: Record<MessageKey, string> = {
 	'status.succeeded': '支払い済み',
 	'status.failed': '失敗',
 	'status.canceled': '取り消し',
-	stripeOff: 'Stripe が設定されていません。計測は動作しています。支払いを受けるには .env に STRIPE_SECRET_KEY と STRIPE_PUBLISHABLE_KEY を設定して再起動してください。',
+	stripeOff:
+		'Stripe が設定されていません。計測は動作しています。支払いを受けるには .env に STRIPE_SECRET_KEY と STRIPE_PUBLISHABLE_KEY を設定して再起動してください。',
 	testMode: 'テストモード',
 	hours: '時間',
 	servers: 'サーバー一覧',
@@ -115,7 +118,8 @@ const ja: Record<MessageKey, string> = {
 	createInvoice: '代わりに請求書を送る',
 	invoiceCreated: '{amount} の請求書を作成しました。',
 	openInvoice: '請求書を開く',
-	stripeJsFailed: 'Stripe.js を読み込めなかったため、カード払いは現在利用できません。請求書の送付は可能で、このページの他の機能は引き続き使えます。',
+	stripeJsFailed:
+		'Stripe.js を読み込めなかったため、カード払いは現在利用できません。請求書の送付は可能で、このページの他の機能は引き続き使えます。',
 	chargeFailed: '請求を作成できませんでした: {message}',
 	lastAttempt: '前回の試行: {message}',
 	history: '請求履歴',
@@ -131,7 +135,7 @@ const ja: Record<MessageKey, string> = {
 	signIn: 'サインイン',
 	signOut: 'サインアウト',
 	adminToken: '管理トークン',
-	moreServers: 'ほか {count} 台(?server=<id> で表示、一覧は servers API で取得できます)',
+	moreServers: 'ほか {count} 台(?server=<id> で表示、一覧は servers API で取得できます)'
 };
 
 const messages: Record<Locale, Record<MessageKey, string>> = { en, ja };

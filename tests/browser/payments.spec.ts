@@ -90,7 +90,10 @@ describe('payment panel', () => {
 		await open();
 		setup!.double.setLatency(300);
 		await page.getByTestId('pay-now').dblclick();
-		await page.getByTestId('pay-now').click({ force: true }).catch(() => {});
+		await page
+			.getByTestId('pay-now')
+			.click({ force: true })
+			.catch(() => {});
 		await page.getByTestId('stripe-card-number').waitFor();
 		expect(setup!.double.paymentIntents()).toHaveLength(1);
 		const history = await setup!.client.charges.query();

@@ -9,7 +9,10 @@ let browser: Browser;
 let server: TestServer;
 
 beforeAll(async () => {
-	[browser, server] = await Promise.all([launchBrowser(), startServer({ ADMIN_TOKEN, BOOT_TIME_FILE: bootFile(3600), SERVER_NAME: 'web-1' })]);
+	[browser, server] = await Promise.all([
+		launchBrowser(),
+		startServer({ ADMIN_TOKEN, BOOT_TIME_FILE: bootFile(3600), SERVER_NAME: 'web-1' })
+	]);
 });
 afterAll(async () => {
 	await browser?.close();

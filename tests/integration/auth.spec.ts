@@ -52,7 +52,11 @@ describe('with ADMIN_TOKEN', () => {
 	it('guards the prototype JSON endpoints and the dashboard, leaving /healthz and the webhook open', async () => {
 		expect((await fetch(`${server.url}/api/billing-status`)).status).toBe(401);
 		expect((await fetch(`${server.url}/api/uptime`)).status).toBe(401);
-		const post = await fetch(`${server.url}/api/create-payment-intent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const post = await fetch(`${server.url}/api/create-payment-intent`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}'
+		});
 		expect(post.status).toBe(401);
 		expect(await post.json()).toMatchObject({ success: false, code: 'SIGN_IN_REQUIRED' });
 		const page = await fetch(server.url, { redirect: 'manual' });
@@ -60,7 +64,15 @@ describe('with ADMIN_TOKEN', () => {
 		expect(page.headers.get('location')).toBe('/signin?next=%2F');
 		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 		// the webhook is reachable, and refuses unsigned bodies itself
-		expect((await fetch(`${server.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{}' })).status).toBe(503);
+		expect(
+			(
+				await fetch(`${server.url}/webhooks/stripe`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json; charset=utf-8' },
+					body: '{}'
+				})
+			).status
+		).toBe(503);
 	});
 
 	it('signs in with an HttpOnly, SameSite=Strict session cookie, and signs out for good', async () => {
@@ -79,7 +91,11 @@ describe('with ADMIN_TOKEN', () => {
 		expect(await page.text()).toContain('test-server');
 		const api = await fetch(`${server.url}/api/trpc/billingStatus`, { headers: { cookie: session } });
 		expect(api.status).toBe(200);
-		const out = await fetch(`${server.url}/signout`, { method: 'POST', redirect: 'manual', headers: { cookie: session, origin: server.url } });
+		const out = await fetch(`${server.url}/signout`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { cookie: session, origin: server.url }
+		});
 		expect(out.status).toBe(303);
 		expect(out.headers.get('set-cookie')).toMatch(/sb_session=;/);
 		expect((await fetch(server.url, { headers: { cookie: session }, redirect: 'manual' })).status).toBe(303);
@@ -111,7 +127,11 @@ describe('rate limits', () => {
 		const local = await startServer({ MUTATION_RATE_LIMIT: '3', BOOT_TIME_FILE: bootFile(3600) });
 		try {
 			const cancel = () =>
-				fetch(`${local.url}/api/trpc/cancelCharge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chargeId: 1 }) });
+				fetch(`${local.url}/api/trpc/cancelCharge`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ chargeId: 1 })
+				});
 			const statuses = [];
 			for (let i = 0; i < 4; i++) statuses.push((await cancel()).status);
 			expect(statuses.slice(0, 3)).not.toContain(429);
@@ -142,7 +162,10 @@ describe('secure by default', () => {
 			await local.kill();
 		}
 		// with ADMIN_TOKEN (e.g. behind a proxy) any host name is fine: every call needs the token anyway
-		const named = await rawRequest(server.url, { path: '/api/trpc/billingStatus', headers: { host: 'billing.example.com', authorization: `Bearer ${ADMIN_TOKEN}` } });
+		const named = await rawRequest(server.url, {
+			path: '/api/trpc/billingStatus',
+			headers: { host: 'billing.example.com', authorization: `Bearer ${ADMIN_TOKEN}` }
+		});
 		expect(named.status).toBe(200);
 	});
 

@@ -21,8 +21,24 @@ const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const JSON_TYPE = { 'content-type': 'application/json' };
 const REMOTE = 'remote-1';
 const CLOCK_FIELDS = [
-	'lastSeenAt', 'periodEnd', 'uptimeSeconds', 'meteredSeconds', 'billableSeconds', 'amountMinor', 'amountMajor', 'amountFormatted',
-	'hours', 'minutes', 'seconds', 'formatted', 'current_time', 'uptime', 'uptime_seconds', 'total_amount', 'amount_minor', 'billable_seconds'
+	'lastSeenAt',
+	'periodEnd',
+	'uptimeSeconds',
+	'meteredSeconds',
+	'billableSeconds',
+	'amountMinor',
+	'amountMajor',
+	'amountFormatted',
+	'hours',
+	'minutes',
+	'seconds',
+	'formatted',
+	'current_time',
+	'uptime',
+	'uptime_seconds',
+	'total_amount',
+	'amount_minor',
+	'billable_seconds'
 ];
 const CLOCK_VALUE = new RegExp(`"(${CLOCK_FIELDS.join('|')})":("[^"]*"|[\\d.]+)`, 'g');
 const mask = (body: string) => body.replace(CLOCK_VALUE, '"$1":"<clock>"');
@@ -39,8 +55,16 @@ async function startPair(kind: DatabaseKind, env: Record<string, string> = {}): 
 	const double = await startStripeDouble({ secretKey: SECRET_KEY, publishableKey: PUBLISHABLE_KEY });
 	const databaseUrl = await freshDatabase(kind);
 	const common = {
-		DATABASE_URL: databaseUrl, ADMIN_TOKEN, BOOT_TIME_FILE: bootFile(3 * 3600), DEBUG: 'true', MUTATION_RATE_LIMIT: '1000',
-		STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY, STRIPE_API_BASE: double.url, CUSTOMER_EMAIL: 'ops@example.com', ...env
+		DATABASE_URL: databaseUrl,
+		ADMIN_TOKEN,
+		BOOT_TIME_FILE: bootFile(3 * 3600),
+		DEBUG: 'true',
+		MUTATION_RATE_LIMIT: '1000',
+		STRIPE_SECRET_KEY: SECRET_KEY,
+		STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
+		STRIPE_API_BASE: double.url,
+		CUSTOMER_EMAIL: 'ops@example.com',
+		...env
 	};
 	const fast = await startServer(common);
 	const slow = await startServer({ ...common, FAST_API: '0' });
@@ -51,15 +75,33 @@ async function startPair(kind: DatabaseKind, env: Record<string, string> = {}): 
 async function addRemoteServer(databaseUrl: string) {
 	const store = await openStore(parseDatabaseUrl(databaseUrl));
 	const t0 = Date.parse('2026-10-01T00:00:00Z');
-	await store.db.insertInto('servers').values({ id: REMOTE, name: 'edge-1', is_local: 0, hourly_rate: '250', stripe_customer_id: null, agent_token_hash: null, created_at: t0 }).execute();
-	await store.db.insertInto('runs').values([
-		{ server_id: REMOTE, boot_time: t0, last_seen_at: t0 + 2 * 3600_000 },
-		{ server_id: REMOTE, boot_time: t0 + 3 * 3600_000, last_seen_at: t0 + 5 * 3600_000 + 17_000 }
-	]).execute();
+	await store.db
+		.insertInto('servers')
+		.values({
+			id: REMOTE,
+			name: 'edge-1',
+			is_local: 0,
+			hourly_rate: '250',
+			stripe_customer_id: null,
+			agent_token_hash: null,
+			created_at: t0
+		})
+		.execute();
+	await store.db
+		.insertInto('runs')
+		.values([
+			{ server_id: REMOTE, boot_time: t0, last_seen_at: t0 + 2 * 3600_000 },
+			{ server_id: REMOTE, boot_time: t0 + 3 * 3600_000, last_seen_at: t0 + 5 * 3600_000 + 17_000 }
+		])
+		.execute();
 	await store.close();
 }
 
-const fastLines = (server: TestServer) => server.output().split('\n').filter((l) => l.includes('"fastPath":true')).length;
+const fastLines = (server: TestServer) =>
+	server
+		.output()
+		.split('\n')
+		.filter((l) => l.includes('"fastPath":true')).length;
 
 /** Sends the request to both servers and expects the same answer; `fast` says which path the shipped server should take. */
 async function same(pair: Pair, req: RawRequest, options: { fast: boolean; clock?: boolean }): Promise<RawResponse> {
@@ -79,7 +121,12 @@ async function same(pair: Pair, req: RawRequest, options: { fast: boolean; clock
 
 const q = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 const get = (path: string, headers: Record<string, string> = AUTH): RawRequest => ({ path, headers });
-const post = (path: string, body: string, headers: Record<string, string> = { ...AUTH, ...JSON_TYPE }): RawRequest => ({ method: 'POST', path, headers, body });
+const post = (path: string, body: string, headers: Record<string, string> = { ...AUTH, ...JSON_TYPE }): RawRequest => ({
+	method: 'POST',
+	path,
+	headers,
+	body
+});
 const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: string; inputs: unknown[] } }>);
 
 describe.each(DATABASES)('fast path on %s', (kind) => {
@@ -95,7 +142,9 @@ describe.each(DATABASES)('fast path on %s', (kind) => {
 		for (const [name, procedure] of procedures) {
 			const isQuery = procedure._def.type === 'query';
 			const call = (input: string | undefined, headers: Record<string, string> = AUTH) =>
-				isQuery ? get(`/api/trpc/${name}${input === undefined ? '' : `?input=${encodeURIComponent(input)}`}`, headers) : post(`/api/trpc/${name}`, input ?? '', { ...headers, ...JSON_TYPE });
+				isQuery
+					? get(`/api/trpc/${name}${input === undefined ? '' : `?input=${encodeURIComponent(input)}`}`, headers)
+					: post(`/api/trpc/${name}`, input ?? '', { ...headers, ...JSON_TYPE });
 			// not signed in (ADMIN_TOKEN is set)
 			await same(pair, call(undefined, {}), { fast: true });
 			await same(pair, call('{}', { authorization: 'Bearer wrong-token-wrong-token' }), { fast: true });
@@ -120,8 +169,12 @@ describe.each(DATABASES)('fast path on %s', (kind) => {
 	it('answers queries with valid input, unknown ids and locales byte for byte', async () => {
 		await same(pair, get(`/api/trpc/billingStatus?input=${q({ serverId: REMOTE })}`), { fast: true });
 		await same(pair, get(`/api/trpc/billingStatus?input=${q({ serverId: REMOTE, locale: 'ja' })}`), { fast: true });
-		await same(pair, get(`/api/trpc/billingStatus?input=${q({ serverId: REMOTE })}`, { ...AUTH, 'accept-language': 'ja-JP,ja;q=0.9' }), { fast: true });
-		await same(pair, get(`/api/trpc/billingStatus?input=${q({ serverId: REMOTE })}`, { ...AUTH, cookie: 'theme=dark; lang=ja' }), { fast: true });
+		await same(pair, get(`/api/trpc/billingStatus?input=${q({ serverId: REMOTE })}`, { ...AUTH, 'accept-language': 'ja-JP,ja;q=0.9' }), {
+			fast: true
+		});
+		await same(pair, get(`/api/trpc/billingStatus?input=${q({ serverId: REMOTE })}`, { ...AUTH, cookie: 'theme=dark; lang=ja' }), {
+			fast: true
+		});
 		await same(pair, get(`/api/trpc/billingStatus?input=${q({ serverId: 'nope' })}`), { fast: true });
 		await same(pair, get(`/api/trpc/charges?input=${q({ serverId: REMOTE, limit: 5 })}`), { fast: true });
 		await same(pair, get(`/api/trpc/charges?input=${q({ serverId: REMOTE, limit: 500 })}`), { fast: true });
@@ -154,22 +207,32 @@ describe.each(DATABASES)('fast path on %s', (kind) => {
 		await same(pair, get(`/api/trpc/charges?input=${q({ serverId: REMOTE })}`), { fast: true });
 		// this machine: the open charge is found again, byte for byte
 		await same(pair, post('/api/trpc/createPaymentIntent', ''), { fast: true });
-		await same(pair, post('/api/trpc/createPaymentIntent', '{}', { ...AUTH, 'content-type': 'application/json; charset=utf-8' }), { fast: true });
+		await same(pair, post('/api/trpc/createPaymentIntent', '{}', { ...AUTH, 'content-type': 'application/json; charset=utf-8' }), {
+			fast: true
+		});
 	});
 
 	it('answers batches: all good, mixed (207), all failing, malformed', async () => {
 		const remote = { serverId: REMOTE };
 		await same(pair, get(`/api/trpc/billingStatus,charges?batch=1&input=${q({ 0: remote, 1: remote })}`), { fast: true });
-		await same(pair, get(`/api/trpc/billingStatus,charges,billingStatus,nope?batch=1&input=${q({ 0: remote, 1: { serverId: 'x' }, 2: { bogus: 1 } })}`), { fast: true });
+		await same(
+			pair,
+			get(`/api/trpc/billingStatus,charges,billingStatus,nope?batch=1&input=${q({ 0: remote, 1: { serverId: 'x' }, 2: { bogus: 1 } })}`),
+			{ fast: true }
+		);
 		await same(pair, get(`/api/trpc/billingStatus,uptime?batch=1&input=${q({})}`), { fast: true, clock: true });
 		await same(pair, get(`/api/trpc/billingStatus,charges?batch=1&input=${q([remote, remote])}`), { fast: true });
 		await same(pair, get('/api/trpc/billingStatus,charges?batch=1&input=%7Bbad'), { fast: true });
 		await same(pair, get(`/api/trpc/billingStatus,charges?batch=1&input=${q({ 0: remote })}`, {}), { fast: true });
-		await same(pair, post('/api/trpc/cancelCharge,syncCharge?batch=1', JSON.stringify({ 0: { chargeId: 999999 }, 1: { chargeId: 'x' } })), { fast: true });
+		await same(pair, post('/api/trpc/cancelCharge,syncCharge?batch=1', JSON.stringify({ 0: { chargeId: 999999 }, 1: { chargeId: 'x' } })), {
+			fast: true
+		});
 		await same(pair, post('/api/trpc/cancelCharge,cancelCharge?batch=1', ''), { fast: true });
 		// mixed procedure types and streaming are tRPC's own business: SvelteKit answers both servers
 		await same(pair, get('/api/trpc/billingStatus,cancelCharge?batch=1'), { fast: false });
-		await same(pair, get(`/api/trpc/billingStatus?batch=1&input=${q({ 0: remote })}`, { ...AUTH, 'trpc-accept': 'application/jsonl' }), { fast: false });
+		await same(pair, get(`/api/trpc/billingStatus?batch=1&input=${q({ 0: remote })}`, { ...AUTH, 'trpc-accept': 'application/jsonl' }), {
+			fast: false
+		});
 	});
 
 	it('leaves unusual requests to SvelteKit, with the same answer', async () => {
@@ -189,7 +252,11 @@ describe.each(DATABASES)('fast path on %s', (kind) => {
 		await same(pair, get('/api/trpc/toString,hasOwnProperty?batch=1'), { fast: true });
 		await same(pair, get('/api/trpc'), { fast: false });
 		await same(pair, { method: 'PUT', path: '/api/trpc/cancelCharge', headers: { ...AUTH, ...JSON_TYPE }, body: '{}' }, { fast: false });
-		await same(pair, { method: 'GET', path: '/api/trpc/billingStatus', headers: { ...AUTH, ...JSON_TYPE, 'content-length': '2' }, body: '{}' }, { fast: false, clock: true });
+		await same(
+			pair,
+			{ method: 'GET', path: '/api/trpc/billingStatus', headers: { ...AUTH, ...JSON_TYPE, 'content-length': '2' }, body: '{}' },
+			{ fast: false, clock: true }
+		);
 	});
 
 	it('answers the prototype JSON endpoints the same', async () => {
@@ -205,7 +272,8 @@ describe.each(DATABASES)('fast path on %s', (kind) => {
 
 	it('accepts the dashboard session cookie like SvelteKit does', async () => {
 		const signIn = await fetch(`${pair.fast.url}/signin`, {
-			method: 'POST', redirect: 'manual',
+			method: 'POST',
+			redirect: 'manual',
 			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: pair.fast.url },
 			body: new URLSearchParams({ token: ADMIN_TOKEN }).toString()
 		});
@@ -228,7 +296,11 @@ describe('fast path under rate limits', () => {
 		const cancel = post('/api/trpc/cancelCharge', JSON.stringify({ chargeId: 424242 }));
 		await same(pair, cancel, { fast: true });
 		await same(pair, cancel, { fast: true });
-		const batch = await same(pair, post('/api/trpc/cancelCharge,cancelCharge?batch=1', JSON.stringify({ 0: { chargeId: 1 }, 1: { chargeId: 2 } })), { fast: true });
+		const batch = await same(
+			pair,
+			post('/api/trpc/cancelCharge,cancelCharge?batch=1', JSON.stringify({ 0: { chargeId: 1 }, 1: { chargeId: 2 } })),
+			{ fast: true }
+		);
 		expect(batch.status).toBe(207);
 		expect(batch.headers.some((h) => /^retry-after: \d+$/.test(h))).toBe(true);
 		const limited = await same(pair, cancel, { fast: true });

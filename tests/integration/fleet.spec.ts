@@ -31,10 +31,19 @@ describe.each(DATABASES)('remote servers on %s', (kind) => {
 		const agent = createBillingClient(setup.server.url, { token });
 		const boot = Math.floor(Date.now() / 1000) * 1000 - 4 * 3600_000;
 		// a batch, out of order, with a replay: only the latest sighting counts
-		const beats = [boot + 3600_000, boot + 7200_000, boot + 1800_000, boot + 7200_000].map((seen) => ({ bootTime: iso(boot), seenAt: iso(seen) }));
+		const beats = [boot + 3600_000, boot + 7200_000, boot + 1800_000, boot + 7200_000].map((seen) => ({
+			bootTime: iso(boot),
+			seenAt: iso(seen)
+		}));
 		expect(await agent.heartbeat.mutate({ beats })).toEqual({ accepted: 4, samples: 1 });
 		const status = await admin.billingStatus.query({ serverId: 'web-2' });
-		expect(status).toMatchObject({ serverName: 'Web 2', billableSeconds: 7200, amountMinor: yenAt100(7200), uptimeSeconds: 7200, periodStart: iso(boot) });
+		expect(status).toMatchObject({
+			serverName: 'Web 2',
+			billableSeconds: 7200,
+			amountMinor: yenAt100(7200),
+			uptimeSeconds: 7200,
+			periodStart: iso(boot)
+		});
 		// a reboot: the old run ends at its last beat, the new one adds its own time
 		await agent.heartbeat.mutate({ beats: [{ bootTime: iso(boot + 3 * 3600_000), seenAt: iso(boot + 3 * 3600_000 + 600_000) }] });
 		const after = await admin.billingStatus.query({ serverId: 'web-2' });
@@ -45,7 +54,10 @@ describe.each(DATABASES)('remote servers on %s', (kind) => {
 		expect(intent.amountMinor).toBe(after.amountMinor);
 		expect(setup.double.get(intent.paymentIntentId).metadata.server_id).toBe('web-2');
 		const fleet = await admin.servers.query();
-		expect(fleet.map((s) => [s.id, s.isLocal])).toEqual([['local', true], ['web-2', false]]);
+		expect(fleet.map((s) => [s.id, s.isLocal])).toEqual([
+			['local', true],
+			['web-2', false]
+		]);
 	});
 
 	it('keeps agents to their own server and their own procedure', async () => {
@@ -55,12 +67,22 @@ describe.each(DATABASES)('remote servers on %s', (kind) => {
 		await admin.addServer.mutate({ id: 'web-3', name: 'Web 3' });
 		const agent = createBillingClient(setup.server.url, { token });
 		const now = Date.now();
-		await expect(agent.heartbeat.mutate({ beats: [{ serverId: 'web-3', bootTime: iso(now - 60_000) }] })).rejects.toMatchObject({ data: { httpStatus: 403 } });
-		await expect(agent.billingStatus.query({ serverId: 'web-2' })).rejects.toMatchObject({ data: { httpStatus: 403, errorCode: 'FORBIDDEN' } });
+		await expect(agent.heartbeat.mutate({ beats: [{ serverId: 'web-3', bootTime: iso(now - 60_000) }] })).rejects.toMatchObject({
+			data: { httpStatus: 403 }
+		});
+		await expect(agent.billingStatus.query({ serverId: 'web-2' })).rejects.toMatchObject({
+			data: { httpStatus: 403, errorCode: 'FORBIDDEN' }
+		});
 		await expect(agent.createPaymentIntent.mutate({ serverId: 'web-2' })).rejects.toMatchObject({ data: { httpStatus: 403 } });
-		await expect(agent.heartbeat.mutate({ beats: [{ bootTime: iso(now - 60_000), seenAt: iso(now + 3600_000) }] })).rejects.toMatchObject({ data: { errorCode: 'CLOCK_SKEW', httpStatus: 400 } });
-		await expect(admin.addServer.mutate({ id: 'web-2', name: 'Again' })).rejects.toMatchObject({ data: { errorCode: 'SERVER_EXISTS', httpStatus: 409 } });
-		await expect(admin.heartbeat.mutate({ beats: [{ serverId: 'nope', bootTime: iso(now - 60_000) }] })).rejects.toMatchObject({ data: { httpStatus: 404 } });
+		await expect(agent.heartbeat.mutate({ beats: [{ bootTime: iso(now - 60_000), seenAt: iso(now + 3600_000) }] })).rejects.toMatchObject({
+			data: { errorCode: 'CLOCK_SKEW', httpStatus: 400 }
+		});
+		await expect(admin.addServer.mutate({ id: 'web-2', name: 'Again' })).rejects.toMatchObject({
+			data: { errorCode: 'SERVER_EXISTS', httpStatus: 409 }
+		});
+		await expect(admin.heartbeat.mutate({ beats: [{ serverId: 'nope', bootTime: iso(now - 60_000) }] })).rejects.toMatchObject({
+			data: { httpStatus: 404 }
+		});
 		// a rotated token stops the old one at once
 		const rotated = await admin.rotateAgentToken.mutate({ serverId: 'web-2' });
 		await expect(agent.heartbeat.mutate({ beats: [{ bootTime: iso(now - 60_000) }] })).rejects.toMatchObject({ data: { httpStatus: 401 } });
@@ -98,13 +120,18 @@ describe('the agent', () => {
 		server = await startServer({ ADMIN_TOKEN });
 		const { token } = await createBillingClient(server.url, { token: ADMIN_TOKEN }).addServer.mutate({ id: 'edge-2', name: 'Edge 2' });
 		const boot = bootFile(600);
-		const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../bin/server-billing.mjs'), 'agent', '--url', server.url, '--token', token, '--interval', '60'], {
-			env: { PATH: process.env.PATH, BOOT_TIME_FILE: boot }
-		});
+		const child = spawn(
+			process.execPath,
+			[resolve(import.meta.dirname, '../../bin/server-billing.mjs'), 'agent', '--url', server.url, '--token', token, '--interval', '60'],
+			{
+				env: { PATH: process.env.PATH, BOOT_TIME_FILE: boot }
+			}
+		);
 		let output = '';
 		child.stdout.on('data', (d) => (output += d));
 		// the first beat goes out at start (tsx compiles the CLI first: allow for a slow machine)
-		for (let waited = 0; !output.includes('heartbeat: 1 sent') && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+		for (let waited = 0; !output.includes('heartbeat: 1 sent') && waited < 30_000; waited += 100)
+			await new Promise((r) => setTimeout(r, 100));
 		writeFileSync(boot, String(Date.now() - 600_000)); // unchanged boot: same run
 		child.kill('SIGTERM');
 		expect(await new Promise((r) => child.on('close', r))).toBe(0);

@@ -28,9 +28,30 @@ const procedures = Object.entries(appRouter._def.procedures as Record<string, { 
 const nastyText = fc.oneof(
 	fc.json(),
 	fc.string(),
-	fc.constantFrom('', '{', '[', '"', 'null', 'NaN', '1e309', '-1e309', '{"chargeId":1e309}', '{"chargeId":NaN}', '{"chargeId":-1}', '{"chargeId":"1"}',
-		'{"serverId":"../../etc/passwd"}', '{"serverId":"local\' OR 1=1 --"}', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}',
-		'{"serverId":"x","extra":1}', '{"limit":1000000}', '{"cursor":-5}', '{"locale":"fr"}', '\u0000', '{"0":{"json":null}}'),
+	fc.constantFrom(
+		'',
+		'{',
+		'[',
+		'"',
+		'null',
+		'NaN',
+		'1e309',
+		'-1e309',
+		'{"chargeId":1e309}',
+		'{"chargeId":NaN}',
+		'{"chargeId":-1}',
+		'{"chargeId":"1"}',
+		'{"serverId":"../../etc/passwd"}',
+		'{"serverId":"local\' OR 1=1 --"}',
+		'{"__proto__":{"admin":true}}',
+		'{"constructor":{"prototype":{"x":1}}}',
+		'{"serverId":"x","extra":1}',
+		'{"limit":1000000}',
+		'{"cursor":-5}',
+		'{"locale":"fr"}',
+		'\u0000',
+		'{"0":{"json":null}}'
+	),
 	fc.anything().map((v) => JSON.stringify(v) ?? 'undefined'),
 	fc.record({ chargeId: fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null)) }).map((v) => JSON.stringify(v))
 );
@@ -72,7 +93,11 @@ describe('fuzzing the API', () => {
 		const batch = await fetch(`${url}/billingStatus,charges?batch=1&input=${encodeURIComponent('{"0":{"serverId":1},"1":"x"}')}`);
 		expect(batch.status).toBeGreaterThanOrEqual(400);
 		expect(batch.status).toBeLessThan(500);
-		const malformed = await fetch(`${url}/cancelCharge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"chargeId":' });
+		const malformed = await fetch(`${url}/cancelCharge`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{"chargeId":'
+		});
 		expect(malformed.status).toBe(400);
 		const wrongMethod = await fetch(`${url}/createPaymentIntent`);
 		expect(wrongMethod.status).toBe(405);
@@ -82,21 +107,38 @@ describe('fuzzing the API', () => {
 
 	it('refuses a 10 MB body with 413 before reading it', async () => {
 		const huge = JSON.stringify({ serverId: 'x'.repeat(10 * 1024 * 1024) });
-		const response = await fetch(`${setup.server.url}/api/trpc/createPaymentIntent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge });
+		const response = await fetch(`${setup.server.url}/api/trpc/createPaymentIntent`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: huge
+		});
 		expect(response.status).toBe(413);
-		const huge2 = await fetch(`${setup.server.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge });
+		const huge2 = await fetch(`${setup.server.url}/webhooks/stripe`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: huge
+		});
 		expect(huge2.status).toBe(413);
 	});
 
 	it('fuzzes the prototype JSON endpoints', async () => {
 		await fc.assert(
-			fc.asyncProperty(fc.string(), fc.oneof(fc.string(), fc.json()), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/xml'), async (query, body, type) => {
-				const get = await fetch(`${setup.server.url}/api/billing-status?${encodeURIComponent(query)}`);
-				expect(get.status).toBe(200);
-				const post = await fetch(`${setup.server.url}/api/create-payment-intent`, { method: 'POST', headers: { 'content-type': type }, body });
-				// JSON posts get the open intent back; form-like types are refused by the CSRF check
-				expect([200, 403, 415]).toContain(post.status);
-			}),
+			fc.asyncProperty(
+				fc.string(),
+				fc.oneof(fc.string(), fc.json()),
+				fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/xml'),
+				async (query, body, type) => {
+					const get = await fetch(`${setup.server.url}/api/billing-status?${encodeURIComponent(query)}`);
+					expect(get.status).toBe(200);
+					const post = await fetch(`${setup.server.url}/api/create-payment-intent`, {
+						method: 'POST',
+						headers: { 'content-type': type },
+						body
+					});
+					// JSON posts get the open intent back; form-like types are refused by the CSRF check
+					expect([200, 403, 415]).toContain(post.status);
+				}
+			),
 			{ numRuns: 300 }
 		);
 		expect(setup.double.paymentIntents()).toHaveLength(1);

@@ -95,7 +95,12 @@ describe.each(DATABASES)('invoices on %s', (kind) => {
 describe('the prototype POST /api/create-payment-intent', () => {
 	it('answers success with the client secret, and the same intent when asked again', async () => {
 		setup = await startBilling('sqlite');
-		const post = () => fetch(`${setup!.server.url}/api/create-payment-intent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const post = () =>
+			fetch(`${setup!.server.url}/api/create-payment-intent`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: '{}'
+			});
 		const first = await (await post()).json();
 		expect(first).toMatchObject({ success: true, payment_intent: { currency: 'jpy', status: 'pending' } });
 		expect(first.client_secret).toMatch(/_secret_/);
@@ -107,7 +112,11 @@ describe('the prototype POST /api/create-payment-intent', () => {
 
 	it('answers success: false with the reason and a 4xx when below the minimum', async () => {
 		setup = await startBilling('sqlite', { BOOT_TIME_FILE: bootFile(300) });
-		const reply = await fetch(`${setup.server.url}/api/create-payment-intent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const reply = await fetch(`${setup.server.url}/api/create-payment-intent`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}'
+		});
 		expect(reply.status).toBe(412);
 		const body = await reply.json();
 		expect(body).toMatchObject({ success: false, code: 'BELOW_MINIMUM' });

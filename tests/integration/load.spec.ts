@@ -14,7 +14,8 @@ describe('load', () => {
 		const errors: Record<string, number> = {};
 		const result = await new Promise<autocannon.Result>((resolve, reject) => {
 			const instance = autocannon({ url: `${server.url}/api/trpc/billingStatus`, connections: 200, duration: 10 }, (error, result) =>
-				error ? reject(error) : resolve(result));
+				error ? reject(error) : resolve(result)
+			);
 			instance.on('reqError', (error: NodeJS.ErrnoException) => {
 				const code = error.code ?? error.message;
 				errors[code] = (errors[code] ?? 0) + 1;

@@ -57,7 +57,12 @@ describe.each(DATABASES)('metering on %s', (kind) => {
 
 	it('prices USD in cents with a sub-cent hourly rate', async () => {
 		const boot = new Date(Date.now() - 500 * 3600_000);
-		const server = await start({ DATABASE_URL: await freshDatabase(kind), BOOT_TIME_FILE: bootFile(boot), HOURLY_RATE: '0.0104', CURRENCY: 'usd' });
+		const server = await start({
+			DATABASE_URL: await freshDatabase(kind),
+			BOOT_TIME_FILE: bootFile(boot),
+			HOURLY_RATE: '0.0104',
+			CURRENCY: 'usd'
+		});
 		const status = await createBillingClient(server.url).billingStatus.query();
 		expect(status.currency).toBe('usd');
 		expect(status.hourlyRate).toBe('0.0104');
@@ -70,7 +75,12 @@ describe.each(DATABASES)('metering on %s', (kind) => {
 		const file = join(dir, 'boot');
 		const firstBoot = Date.now() - 600_000;
 		writeFileSync(file, String(firstBoot));
-		const server = await start({ DATABASE_URL: await freshDatabase(kind), BOOT_TIME_FILE: file, SAMPLE_INTERVAL_SECONDS: '1', MINIMUM_BILLABLE_SECONDS: '0' });
+		const server = await start({
+			DATABASE_URL: await freshDatabase(kind),
+			BOOT_TIME_FILE: file,
+			SAMPLE_INTERVAL_SECONDS: '1',
+			MINIMUM_BILLABLE_SECONDS: '0'
+		});
 		const client = createBillingClient(server.url);
 		const before = await client.billingStatus.query();
 		// the machine "reboots": the old run ends at its last sample, a new one starts 2 s ago

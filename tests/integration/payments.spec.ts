@@ -34,7 +34,12 @@ describe.each(DATABASES)('payment intents on %s', (kind) => {
 		expect(intent.clientSecret).toMatch(/^pi_\w+_secret_\w+$/);
 		const stored = double.get(intent.paymentIntentId);
 		expect(stored).toMatchObject({ amount: intent.amountMinor, currency: 'jpy', status: 'requires_payment_method' });
-		expect(stored.metadata).toMatchObject({ charge_id: String(intent.chargeId), server_id: 'local', period_start: intent.periodStart, period_end: intent.periodEnd });
+		expect(stored.metadata).toMatchObject({
+			charge_id: String(intent.chargeId),
+			server_id: 'local',
+			period_start: intent.periodStart,
+			period_end: intent.periodEnd
+		});
 		const create = double.requests.find((r) => r.path === '/v1/payment_intents' && r.method === 'POST');
 		expect(create?.idempotencyKey).toBe(`charge-${intent.chargeId}-payment-intent`);
 		expect(create?.stripeVersion).toBe('2026-10-28.endive');
@@ -78,7 +83,11 @@ describe.each(DATABASES)('payment intents on %s', (kind) => {
 		await expect(double.confirmPaymentIntent(intent.paymentIntentId, 'pm_card_chargeDeclinedInsufficientFunds')).rejects.toBeTruthy();
 		await double.flushWebhooks();
 		let status = await client.billingStatus.query();
-		expect(status.pendingCharge).toMatchObject({ id: intent.chargeId, status: 'pending', failureMessage: 'Your card has insufficient funds.' });
+		expect(status.pendingCharge).toMatchObject({
+			id: intent.chargeId,
+			status: 'pending',
+			failureMessage: 'Your card has insufficient funds.'
+		});
 		await double.confirmPaymentIntent(intent.paymentIntentId, 'pm_card_visa');
 		await double.flushWebhooks();
 		status = await client.billingStatus.query();

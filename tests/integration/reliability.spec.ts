@@ -37,7 +37,11 @@ function tmpfs(sizeKb: number): string | undefined {
 	}
 }
 
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e) => e);
+const failureOf = (promise: Promise<unknown>) =>
+	promise.then(
+		() => undefined,
+		(e) => e
+	);
 
 describe('database faults (SQLite)', () => {
 	it('answers a locked database with a clear 503, writes nothing, and recovers', async () => {
@@ -108,7 +112,11 @@ describe('Stripe faults under concurrency', () => {
 		double.fault({ method: 'POST', path: '/v1/payment_intents', kind: 'after', nth: 2 });
 		const clients = Array.from({ length: 20 }, () => createBillingClient(setup!.server.url));
 		const results = await Promise.allSettled(clients.map((c) => c.createPaymentIntent.mutate()));
-		const ids = new Set(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ paymentIntentId: string }>).value.paymentIntentId));
+		const ids = new Set(
+			results
+				.filter((r) => r.status === 'fulfilled')
+				.map((r) => (r as PromiseFulfilledResult<{ paymentIntentId: string }>).value.paymentIntentId)
+		);
 		expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
 		expect(ids.size).toBe(1);
 		expect(double.paymentIntents()).toHaveLength(1);
@@ -129,7 +137,11 @@ describe('crashes (SIGKILL) and restarts', () => {
 			const delivered = await first;
 			await setup.restart();
 			// Stripe retries anything not acknowledged with a 2xx (and may retry even then)
-			const retry = await setup.double.sendEvent('payment_intent.succeeded', paid, { event: delivered.event, url: `${setup.server.url}/webhooks/stripe`, secret: WEBHOOK_SECRET } as never);
+			const retry = await setup.double.sendEvent('payment_intent.succeeded', paid, {
+				event: delivered.event,
+				url: `${setup.server.url}/webhooks/stripe`,
+				secret: WEBHOOK_SECRET
+			} as never);
 			expect(retry.status).toBe(200);
 			const charges = await readCharges(setup.env.DATABASE_URL);
 			expect(charges.find((c) => c.stripe_id === intent.paymentIntentId)?.status).toBe('succeeded');

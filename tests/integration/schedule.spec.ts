@@ -33,21 +33,30 @@ describe('automatic billing on BILLING_SCHEDULE', () => {
 		const { double } = setup;
 		const paid = new Set<string>();
 		// Stripe collects each invoice from the saved card (the double needs telling)
-		await until(async () => {
-			for (const invoice of double.invoices().filter((i) => i.status === 'open' && !paid.has(i.id))) {
-				paid.add(invoice.id);
-				await double.payInvoice(invoice.id);
-			}
-			await double.flushWebhooks();
-			return paid.size >= 3;
-		}, 'three scheduled invoices', 20_000, 100);
+		await until(
+			async () => {
+				for (const invoice of double.invoices().filter((i) => i.status === 'open' && !paid.has(i.id))) {
+					paid.add(invoice.id);
+					await double.payInvoice(invoice.id);
+				}
+				await double.flushWebhooks();
+				return paid.size >= 3;
+			},
+			'three scheduled invoices',
+			20_000,
+			100
+		);
 		await double.flushWebhooks();
 		const charges = (await readCharges(setup.env.DATABASE_URL)).filter((c) => c.status !== 'failed');
 		const ticks = await import('pg').then(async ({ default: pg }) => {
 			const client = new pg.Client({ connectionString: setup!.env.DATABASE_URL });
 			await client.connect();
 			try {
-				return (await client.query('select charge.schedule_tick, count(*)::int as n from charges charge where schedule_tick is not null group by schedule_tick')).rows;
+				return (
+					await client.query(
+						'select charge.schedule_tick, count(*)::int as n from charges charge where schedule_tick is not null group by schedule_tick'
+					)
+				).rows;
 			} finally {
 				await client.end();
 			}

@@ -16,7 +16,8 @@ afterAll(() => setup?.close());
 
 function expectNoSecret(text: string, where: string) {
 	expect(text, where).not.toMatch(SECRET_PATTERN);
-	for (const secret of [SECRET_KEY, WEBHOOK_SECRET, ADMIN_TOKEN]) expect(text.includes(secret), `${where} contains a configured secret`).toBe(false);
+	for (const secret of [SECRET_KEY, WEBHOOK_SECRET, ADMIN_TOKEN])
+		expect(text.includes(secret), `${where} contains a configured secret`).toBe(false);
 }
 
 function filesUnder(dir: string): string[] {
@@ -36,7 +37,8 @@ describe('secrets never leave the server', () => {
 	it('are not in rendered pages, API answers, error bodies or logs — even with DEBUG on', async () => {
 		const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 		const bodies: string[] = [];
-		const get = async (path: string, headers: Record<string, string> = auth) => bodies.push(await (await fetch(`${setup.server.url}${path}`, { headers })).text());
+		const get = async (path: string, headers: Record<string, string> = auth) =>
+			bodies.push(await (await fetch(`${setup.server.url}${path}`, { headers })).text());
 		await get('/');
 		await get('/signin', {});
 		await get('/', {});
@@ -44,16 +46,41 @@ describe('secrets never leave the server', () => {
 		await get('/api/billing-status');
 		await get('/api/trpc/nope');
 		await get('/api/trpc/charges?input=%7B%22limit%22%3A-1%7D');
-		const intent = await fetch(`${setup.server.url}/api/trpc/createPaymentIntent`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+		const intent = await fetch(`${setup.server.url}/api/trpc/createPaymentIntent`, {
+			method: 'POST',
+			headers: { ...auth, 'content-type': 'application/json' },
+			body: '{}'
+		});
 		bodies.push(await intent.text());
 		// Stripe rejecting the key: the message must not echo it
 		setup.double.fault({ method: 'POST', path: '/v1/invoices', kind: 500, times: 3 });
-		bodies.push(await (await fetch(`${setup.server.url}/api/trpc/cancelCharge`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"chargeId":999}' })).text());
+		bodies.push(
+			await (
+				await fetch(`${setup.server.url}/api/trpc/cancelCharge`, {
+					method: 'POST',
+					headers: { ...auth, 'content-type': 'application/json' },
+					body: '{"chargeId":999}'
+				})
+			).text()
+		);
 		// webhooks with a bad signature, and a good one
-		const payload = JSON.stringify({ id: 'evt_x', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_x', metadata: {} } } });
+		const payload = JSON.stringify({
+			id: 'evt_x',
+			object: 'event',
+			type: 'payment_intent.succeeded',
+			data: { object: { id: 'pi_x', metadata: {} } }
+		});
 		for (const secret of [WEBHOOK_SECRET, 'whsec_wrongwrongwrong']) {
 			const header = Stripe.webhooks.generateTestHeaderString({ payload, secret });
-			bodies.push(await (await fetch(`${setup.server.url}/webhooks/stripe`, { method: 'POST', headers: { 'stripe-signature': header, 'content-type': 'application/json' }, body: payload })).text());
+			bodies.push(
+				await (
+					await fetch(`${setup.server.url}/webhooks/stripe`, {
+						method: 'POST',
+						headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+						body: payload
+					})
+				).text()
+			);
 		}
 		const html = bodies[0];
 		expect(html).toContain('pk_test_'); // the publishable key is the only one the browser needs
@@ -65,7 +92,11 @@ describe('secrets never leave the server', () => {
 	});
 
 	it('are not echoed by configuration errors', async () => {
-		const { output } = await startExpectingFailure({ STRIPE_SECRET_KEY: 'sk_test_butwithbadchars!!', STRIPE_WEBHOOK_SECRET: 'whsec_also bad', ADMIN_TOKEN: 'short' });
+		const { output } = await startExpectingFailure({
+			STRIPE_SECRET_KEY: 'sk_test_butwithbadchars!!',
+			STRIPE_WEBHOOK_SECRET: 'whsec_also bad',
+			ADMIN_TOKEN: 'short'
+		});
 		expect(output).toContain('STRIPE_SECRET_KEY');
 		expect(output).toContain('ADMIN_TOKEN');
 		expect(output).not.toContain('butwithbadchars');

@@ -26,7 +26,9 @@ describe.each(DATABASES)('webhooks on %s', (kind) => {
 		const first = await s.double.sendEvent('payment_intent.succeeded', s.paid);
 		expect(first.status).toBe(200);
 		expect(JSON.parse(first.body)).toEqual({ received: true });
-		const replies = await Promise.all(Array.from({ length: 10 }, () => s.double.sendEvent('payment_intent.succeeded', s.paid, { event: first.event })));
+		const replies = await Promise.all(
+			Array.from({ length: 10 }, () => s.double.sendEvent('payment_intent.succeeded', s.paid, { event: first.event }))
+		);
 		expect(replies.map((r) => r.status)).toEqual(Array(10).fill(200));
 		expect(replies.every((r) => JSON.parse(r.body).duplicate === true)).toBe(true);
 		const history = await s.client.charges.query();
@@ -38,7 +40,11 @@ describe.each(DATABASES)('webhooks on %s', (kind) => {
 	it('never moves a charge backwards: a late payment_failed or canceled leaves it succeeded', async () => {
 		const s = await withOpenCharge(kind);
 		await s.double.sendEvent('payment_intent.succeeded', s.paid);
-		const failedSnapshot = { ...s.paid, status: 'requires_payment_method', last_payment_error: { code: 'card_declined', message: 'Your card was declined.' } };
+		const failedSnapshot = {
+			...s.paid,
+			status: 'requires_payment_method',
+			last_payment_error: { code: 'card_declined', message: 'Your card was declined.' }
+		};
 		expect((await s.double.sendEvent('payment_intent.payment_failed', failedSnapshot)).status).toBe(200);
 		expect((await s.double.sendEvent('payment_intent.canceled', { ...s.paid, status: 'canceled' })).status).toBe(200);
 		const charge = (await s.client.charges.query()).items[0];
@@ -47,7 +53,11 @@ describe.each(DATABASES)('webhooks on %s', (kind) => {
 
 	it('accepts events in any order: a failure then the success', async () => {
 		const s = await withOpenCharge(kind);
-		const failedSnapshot = { ...s.paid, status: 'requires_payment_method', last_payment_error: { code: 'card_declined', message: 'Your card was declined.' } };
+		const failedSnapshot = {
+			...s.paid,
+			status: 'requires_payment_method',
+			last_payment_error: { code: 'card_declined', message: 'Your card was declined.' }
+		};
 		await s.double.sendEvent('payment_intent.payment_failed', failedSnapshot);
 		expect(await chargeStatus(s)).toBe('pending');
 		await s.double.sendEvent('payment_intent.succeeded', s.paid);
@@ -68,12 +78,20 @@ describe.each(DATABASES)('webhooks on %s', (kind) => {
 	it('rejects a missing signature and a body that is not JSON with 400', async () => {
 		const s = await withOpenCharge(kind);
 		const url = `${s.server.url}/webhooks/stripe`;
-		const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'payment_intent.succeeded', data: { object: s.paid } }) });
+		const unsigned = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ type: 'payment_intent.succeeded', data: { object: s.paid } })
+		});
 		expect(unsigned.status).toBe(400);
 		const Stripe = (await import('stripe')).default;
 		const payload = 'this is not json';
 		const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-		const garbage = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body: payload });
+		const garbage = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'stripe-signature': header },
+			body: payload
+		});
 		expect(garbage.status).toBe(400);
 		expect(await chargeStatus(s)).toBe('pending');
 	});
@@ -116,7 +134,11 @@ describe('webhooks without STRIPE_WEBHOOK_SECRET', () => {
 			const Stripe = (await import('stripe')).default;
 			const payload = JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.succeeded', data: { object: {} } });
 			const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_anything' });
-			const reply = await fetch(`${server.url}/webhooks/stripe`, { method: 'POST', headers: { 'stripe-signature': header, 'content-type': 'application/json' }, body: payload });
+			const reply = await fetch(`${server.url}/webhooks/stripe`, {
+				method: 'POST',
+				headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+				body: payload
+			});
 			expect(reply.status).toBe(503);
 			expect((await reply.json()).error).toContain('STRIPE_WEBHOOK_SECRET');
 		} finally {

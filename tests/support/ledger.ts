@@ -21,7 +21,13 @@ export async function readCharges(databaseUrl: string): Promise<LedgerCharge[]> 
 		const client = new pg.Client({ connectionString: databaseUrl });
 		await client.connect();
 		try {
-			return (await client.query(query)).rows.map((r) => ({ ...r, id: Number(r.id), period_start: Number(r.period_start), period_end: Number(r.period_end), amount_minor: Number(r.amount_minor) }));
+			return (await client.query(query)).rows.map((r) => ({
+				...r,
+				id: Number(r.id),
+				period_start: Number(r.period_start),
+				period_end: Number(r.period_end),
+				amount_minor: Number(r.amount_minor)
+			}));
 		} finally {
 			await client.end();
 		}

@@ -96,8 +96,10 @@ export function startExpectingFailure(env: Record<string, string>): Promise<{ co
 	child.stdout.on('data', (d) => (output += d));
 	child.stderr.on('data', (d) => (output += d));
 	const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-	return new Promise((res) => child.on('close', (code) => {
-		clearTimeout(timer);
-		res({ code, output });
-	}));
+	return new Promise((res) =>
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			res({ code, output });
+		})
+	);
 }

@@ -68,7 +68,7 @@ afterEach(() => {
 describe('form decoding', () => {
 	it('decodes Stripe nested params into objects and arrays', () => {
 		const decoded = decodeForm(
-			'amount=100&metadata[server_id]=srv%201&period[start]=1&payment_method_types[0]=card&payment_method_types[1]=link&expand[]=lines&automatic_payment_methods[enabled]=true&__proto__[x]=1',
+			'amount=100&metadata[server_id]=srv%201&period[start]=1&payment_method_types[0]=card&payment_method_types[1]=link&expand[]=lines&automatic_payment_methods[enabled]=true&__proto__[x]=1'
 		);
 		expect(decoded).toEqual({
 			amount: '100',
@@ -76,7 +76,7 @@ describe('form decoding', () => {
 			period: { start: '1' },
 			payment_method_types: ['card', 'link'],
 			expand: ['lines'],
-			automatic_payment_methods: { enabled: 'true' },
+			automatic_payment_methods: { enabled: 'true' }
 		});
 	});
 });
@@ -89,11 +89,20 @@ describe('payment intents through the SDK', () => {
 			currency: 'usd',
 			automatic_payment_methods: { enabled: true },
 			metadata: { server_id: 'srv_1' },
-			description: 'Uptime',
+			description: 'Uptime'
 		});
 		expect(pi.id).toMatch(/^pi_\w+$/);
 		expect(pi.client_secret).toMatch(new RegExp(`^${pi.id}_secret_\\w+$`));
-		expect(pi).toMatchObject({ object: 'payment_intent', status: 'requires_payment_method', amount: 1234, amount_received: 0, currency: 'usd', livemode: false, last_payment_error: null, metadata: { server_id: 'srv_1' } });
+		expect(pi).toMatchObject({
+			object: 'payment_intent',
+			status: 'requires_payment_method',
+			amount: 1234,
+			amount_received: 0,
+			currency: 'usd',
+			livemode: false,
+			last_payment_error: null,
+			metadata: { server_id: 'srv_1' }
+		});
 		expect(pi.lastResponse.requestId).toMatch(/^req_/);
 		const again = await stripe.paymentIntents.retrieve(pi.id);
 		expect(again).toEqual(pi);
@@ -144,7 +153,7 @@ describe('payment intents through the SDK', () => {
 		const params = { amount: 700, currency: 'usd' };
 		const [a, b] = await Promise.all([
 			stripe.paymentIntents.create(params, { idempotencyKey: 'key-concurrent' }),
-			stripe.paymentIntents.create(params, { idempotencyKey: 'key-concurrent' }),
+			stripe.paymentIntents.create(params, { idempotencyKey: 'key-concurrent' })
 		]);
 		expect(a.id).toBe(b.id);
 		expect(double.paymentIntents()).toHaveLength(1);
@@ -168,7 +177,7 @@ describe('payment intents through the SDK', () => {
 		expect(double.paymentIntents().map((p) => p.id)).toEqual([pi.id]);
 		expect(postRequests('/v1/payment_intents').map((r) => [r.status, r.replayed])).toEqual([
 			[500, false],
-			[200, true],
+			[200, true]
 		]);
 	});
 
@@ -229,13 +238,17 @@ describe('payment intents through the SDK', () => {
 		const cases = [
 			['pm_card_chargeDeclined', 'card_declined', 'generic_decline', 'Your card was declined.'],
 			['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds', 'Your card has insufficient funds.'],
-			['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card', 'Your card has expired.'],
+			['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card', 'Your card has expired.']
 		];
 		for (const [pm, code, declineCode, message] of cases) {
 			const err = await caught(stripe.paymentIntents.confirm(pi.id, { payment_method: pm }));
 			expect(err).toBeInstanceOf(Stripe.errors.StripeCardError);
 			expect(err).toMatchObject({ statusCode: 402, code, decline_code: declineCode, message });
-			expect(err.payment_intent).toMatchObject({ id: pi.id, status: 'requires_payment_method', last_payment_error: { code, decline_code: declineCode } });
+			expect(err.payment_intent).toMatchObject({
+				id: pi.id,
+				status: 'requires_payment_method',
+				last_payment_error: { code, decline_code: declineCode }
+			});
 		}
 		const paid = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' });
 		expect(paid).toMatchObject({ status: 'succeeded', amount_received: 2500, last_payment_error: null });
@@ -267,7 +280,7 @@ describe('payment intents through the SDK', () => {
 			fetch(`${double.url}${path}${method === 'GET' ? `?${new URLSearchParams(body)}` : ''}`, {
 				method,
 				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-				body: method === 'POST' ? new URLSearchParams(body) : undefined,
+				body: method === 'POST' ? new URLSearchParams(body) : undefined
 			});
 		const wrong = await call(`/v1/payment_intents/${pi.id}`, { key: PUBLISHABLE, client_secret: 'pi_x_secret_y' }, 'GET');
 		expect(wrong.status).toBe(400);
@@ -275,15 +288,19 @@ describe('payment intents through the SDK', () => {
 			key: PUBLISHABLE,
 			client_secret: pi.client_secret!,
 			'payment_method_data[type]': 'card',
-			'payment_method_data[card][number]': '4000000000009995',
+			'payment_method_data[card][number]': '4000000000009995'
 		});
 		expect(declined.status).toBe(402);
-		expect((await declined.json()).error).toMatchObject({ type: 'card_error', decline_code: 'insufficient_funds', payment_intent: { id: pi.id } });
+		expect((await declined.json()).error).toMatchObject({
+			type: 'card_error',
+			decline_code: 'insufficient_funds',
+			payment_intent: { id: pi.id }
+		});
 		const ok = await call(`/v1/payment_intents/${pi.id}/confirm`, {
 			key: PUBLISHABLE,
 			client_secret: pi.client_secret!,
 			'payment_method_data[type]': 'card',
-			'payment_method_data[card][number]': '4242 4242 4242 4242',
+			'payment_method_data[card][number]': '4242 4242 4242 4242'
 		});
 		expect(ok.headers.get('access-control-allow-origin')).toBe('*');
 		expect(await ok.json()).toMatchObject({ id: pi.id, status: 'succeeded' });
@@ -306,11 +323,31 @@ describe('invoices through the SDK', () => {
 		const stripe = sdk();
 		const customer = await stripe.customers.create({ email: 'billing@example.com', name: 'Acme', metadata: { tenant: 't1' } });
 		const pending = await stripe.invoiceItems.create({ customer: customer.id, amount: 999, currency: 'usd', description: 'stray' });
-		const draft = await stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 14, auto_advance: false });
+		const draft = await stripe.invoices.create({
+			customer: customer.id,
+			collection_method: 'send_invoice',
+			days_until_due: 14,
+			auto_advance: false
+		});
 		expect(draft).toMatchObject({ status: 'draft', hosted_invoice_url: null, total: 0, lines: { data: [] } });
 		const period = (start: number) => ({ start, end: start + 3600 });
-		await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 1200, currency: 'usd', description: 'srv-a', period: period(1_700_000_000), metadata: { server_id: 'a' } });
-		await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 300, currency: 'usd', description: 'srv-b', period: period(1_700_003_600) });
+		await stripe.invoiceItems.create({
+			customer: customer.id,
+			invoice: draft.id,
+			amount: 1200,
+			currency: 'usd',
+			description: 'srv-a',
+			period: period(1_700_000_000),
+			metadata: { server_id: 'a' }
+		});
+		await stripe.invoiceItems.create({
+			customer: customer.id,
+			invoice: draft.id,
+			amount: 300,
+			currency: 'usd',
+			description: 'srv-b',
+			period: period(1_700_003_600)
+		});
 		const items = await stripe.invoiceItems.list({ invoice: draft.id });
 		expect(items.data).toHaveLength(2);
 		const open = await stripe.invoices.finalizeInvoice(draft.id);
@@ -321,7 +358,7 @@ describe('invoices through the SDK', () => {
 		const fetched = await stripe.invoices.retrieve(open.id, { expand: ['lines'] });
 		expect(fetched.lines.data.map((l) => [l.object, l.amount, l.period])).toEqual([
 			['line_item', 1200, period(1_700_000_000)],
-			['line_item', 300, period(1_700_003_600)],
+			['line_item', 300, period(1_700_003_600)]
 		]);
 		expect(fetched.lines.data[0].metadata).toEqual({ server_id: 'a' });
 		const late = await caught(stripe.invoiceItems.create({ customer: customer.id, invoice: open.id, amount: 1, currency: 'usd' }));
@@ -386,7 +423,12 @@ describe('webhooks', () => {
 		await double.flushWebhooks();
 		const events = verified();
 		expect(events.map((e) => e.type)).toEqual(['payment_intent.created', 'payment_intent.payment_failed', 'payment_intent.succeeded']);
-		expect(events[2]).toMatchObject({ object: 'event', api_version: '2026-10-28.endive', livemode: false, data: { object: { id: pi.id, status: 'succeeded' } } });
+		expect(events[2]).toMatchObject({
+			object: 'event',
+			api_version: '2026-10-28.endive',
+			livemode: false,
+			data: { object: { id: pi.id, status: 'succeeded' } }
+		});
 		expect(events[0].request?.id).toBe(postRequests('/v1/payment_intents')[0].requestId);
 		expect(double.events.map((e) => e.delivery.status)).toEqual([200, 200, 200]);
 	});
@@ -411,7 +453,7 @@ describe('webhooks', () => {
 			'invoice.paid',
 			'invoice.payment_succeeded',
 			'payment_intent.created',
-			'payment_intent.payment_failed',
+			'payment_intent.payment_failed'
 		]);
 	});
 
@@ -426,7 +468,9 @@ describe('webhooks', () => {
 		const stale = await double.sendEvent('invoice.paid', {}, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
 		expect(() => Stripe.webhooks.constructEvent(stale.payload, stale.header, WEBHOOK_SECRET)).toThrow(/tolerance/);
 		const forged = await double.sendEvent('invoice.paid', {}, { secret: 'whsec_wrong' });
-		expect(() => Stripe.webhooks.constructEvent(forged.payload, forged.header, WEBHOOK_SECRET)).toThrow(Stripe.errors.StripeSignatureVerificationError);
+		expect(() => Stripe.webhooks.constructEvent(forged.payload, forged.header, WEBHOOK_SECRET)).toThrow(
+			Stripe.errors.StripeSignatureVerificationError
+		);
 		expect(double.events).toHaveLength(4);
 	});
 

@@ -10,6 +10,14 @@ export { startStripeDouble } from './stripe-double/double';
 export { StripeDoubleCardError, StripeDoubleError } from './stripe-double/errors';
 export { API_VERSION } from './stripe-double/webhooks';
 export type {
-	DeliveryInfo, FaultHandle, FaultKind, FaultSpec, RequestLogEntry, SendEventOptions, SendEventResult, StripeDouble,
-	StripeDoubleOptions, WebhookTarget,
+	DeliveryInfo,
+	FaultHandle,
+	FaultKind,
+	FaultSpec,
+	RequestLogEntry,
+	SendEventOptions,
+	SendEventResult,
+	StripeDouble,
+	StripeDoubleOptions,
+	WebhookTarget
 } from './stripe-double/types';

@@ -10,7 +10,8 @@ export async function routeStripe(page: Page, double: StripeDouble | undefined, 
 	await page.route('https://js.stripe.com/**', (route) =>
 		stripeJs === 'standin'
 			? route.fulfill({ contentType: 'application/javascript', body: stripeJsStandIn() })
-			: route.abort('internetdisconnected'));
+			: route.abort('internetdisconnected')
+	);
 	await page.route('https://api.stripe.com/**', async (route) => {
 		if (!double) return route.abort('internetdisconnected');
 		const url = new URL(route.request().url());

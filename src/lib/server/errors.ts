@@ -51,5 +51,8 @@ export class Failure extends Error {
 export const notFound = (code: FailureCode, message: string) => new Failure(code, 'NOT_FOUND', message);
 
 export const stripeNotConfigured = () =>
-	new Failure('STRIPE_NOT_CONFIGURED', 'PRECONDITION_FAILED',
-		'Stripe is not configured: set STRIPE_SECRET_KEY (and STRIPE_PUBLISHABLE_KEY for card payments) in .env');
+	new Failure(
+		'STRIPE_NOT_CONFIGURED',
+		'PRECONDITION_FAILED',
+		'Stripe is not configured: set STRIPE_SECRET_KEY (and STRIPE_PUBLISHABLE_KEY for card payments) in .env'
+	);

@@ -12,7 +12,18 @@ export function createLogger(debug: boolean, destination?: NodeJS.WritableStream
 			level: debug ? 'debug' : 'info',
 			base: { app: 'server-billing' },
 			redact: {
-				paths: ['*.secretKey', '*.webhookSecret', '*.adminToken', '*.authorization', '*.cookie', '*.client_secret', '*.clientSecret', 'headers.authorization', 'headers.cookie', 'headers["stripe-signature"]'],
+				paths: [
+					'*.secretKey',
+					'*.webhookSecret',
+					'*.adminToken',
+					'*.authorization',
+					'*.cookie',
+					'*.client_secret',
+					'*.clientSecret',
+					'headers.authorization',
+					'headers.cookie',
+					'headers["stripe-signature"]'
+				],
 				censor: '[redacted]'
 			}
 		},

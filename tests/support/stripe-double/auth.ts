@@ -26,7 +26,7 @@ function checkPublishable(key: string, config: AuthConfig, clientSide: boolean, 
 		throw invalidRequest(
 			'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.',
 			{},
-			401,
+			401
 		);
 	}
 	const clientSecret = params.client_secret;

@@ -26,7 +26,7 @@ const TEST_PAYMENT_METHODS: Record<string, string> = {
 	pm_card_chargeDeclinedExpiredCard: '4000000000000069',
 	pm_card_chargeDeclinedIncorrectCvc: '4000000000000127',
 	pm_card_chargeDeclinedProcessingError: '4000000000000119',
-	pm_card_chargeDeclinedFraudulent: '4100000000000019',
+	pm_card_chargeDeclinedFraudulent: '4100000000000019'
 };
 
 const DECLINED = 'Your card was declined.';
@@ -41,8 +41,8 @@ const DECLINES: Record<string, Decline> = {
 	'4000000000000119': {
 		code: 'processing_error',
 		decline_code: 'processing_error',
-		message: 'An error occurred while processing your card. Try again in a little bit.',
-	},
+		message: 'An error occurred while processing your card. Try again in a little bit.'
+	}
 };
 
 export function luhnValid(digits: string): boolean {
@@ -86,13 +86,13 @@ function paymentMethodObject(number: string, billing: any) {
 			funding: 'credit',
 			last4: number.slice(-4),
 			networks: { available: [brandOf(number)], preferred: null },
-			wallet: null,
+			wallet: null
 		},
 		created: nowSeconds(),
 		customer: null,
 		livemode: false,
 		metadata: {},
-		type: 'card',
+		type: 'card'
 	};
 }
 
@@ -114,7 +114,8 @@ export function resolvePaymentMethod(state: State, ref: string | null | undefine
 		return storeCard(state, number);
 	}
 	if (!data || typeof data !== 'object') return null;
-	if (data.type !== 'card') throw invalidRequest('Only card payment methods are supported by the test double.', { param: 'payment_method_data[type]' });
+	if (data.type !== 'card')
+		throw invalidRequest('Only card payment methods are supported by the test double.', { param: 'payment_method_data[type]' });
 	const number = typeof data.card?.number === 'string' ? data.card.number.replace(/[\s-]/g, '') : '';
 	if (!number) throw missingParam('payment_method_data[card][number]');
 	return storeCard(state, number, data.billing_details);
@@ -126,7 +127,11 @@ export function isKnownPaymentMethod(state: State, ref: string): boolean {
 }
 
 /** Runs a charge for `pm`; records the Charge and returns it with the decline, if any. */
-export function attemptCharge(state: State, pm: any, input: { amount: number; currency: string; customer: string | null; paymentIntent: string | null; description?: string | null }) {
+export function attemptCharge(
+	state: State,
+	pm: any,
+	input: { amount: number; currency: string; customer: string | null; paymentIntent: string | null; description?: string | null }
+) {
 	const decline = declineFor(state.cardNumbers.get(pm.id) ?? '');
 	const charge = state.add('charges', {
 		id: newId('ch'),
@@ -144,13 +149,25 @@ export function attemptCharge(state: State, pm: any, input: { amount: number; cu
 		livemode: false,
 		metadata: {},
 		outcome: decline
-			? { network_status: 'declined_by_network', reason: decline.decline_code ?? decline.code, risk_level: 'normal', seller_message: 'The bank did not return any further details with this decline.', type: 'issuer_declined' }
-			: { network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' },
+			? {
+					network_status: 'declined_by_network',
+					reason: decline.decline_code ?? decline.code,
+					risk_level: 'normal',
+					seller_message: 'The bank did not return any further details with this decline.',
+					type: 'issuer_declined'
+				}
+			: {
+					network_status: 'approved_by_network',
+					reason: null,
+					risk_level: 'normal',
+					seller_message: 'Payment complete.',
+					type: 'authorized'
+				},
 		paid: !decline,
 		payment_intent: input.paymentIntent,
 		payment_method: pm.id,
 		refunded: false,
-		status: decline ? 'failed' : 'succeeded',
+		status: decline ? 'failed' : 'succeeded'
 	});
 	return { charge, decline };
 }

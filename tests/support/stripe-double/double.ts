@@ -10,7 +10,14 @@ import { chargeInvoice } from './resources/invoice-flow';
 import { confirmIntent, type ConfirmInput } from './resources/payment-flow';
 import { State } from './state';
 import type {
-	FaultHandle, FaultSpec, RequestLogEntry, SendEventOptions, SendEventResult, StripeDouble, StripeDoubleOptions, WebhookTarget,
+	FaultHandle,
+	FaultSpec,
+	RequestLogEntry,
+	SendEventOptions,
+	SendEventResult,
+	StripeDouble,
+	StripeDoubleOptions,
+	WebhookTarget
 } from './types';
 import { Webhooks } from './webhooks';
 
@@ -48,7 +55,7 @@ class StripeDoubleServer implements StripeDouble {
 			hold: (res) => {
 				this.held.add(res);
 				res.on('close', () => this.held.delete(res));
-			},
+			}
 		};
 		this.server = http.createServer((req, res) => {
 			handleRequest(runtime, req, res).catch((err) => {

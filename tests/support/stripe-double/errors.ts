@@ -51,11 +51,9 @@ export function invalidRequest(message: string, extra: Partial<StripeErrorBody> 
 	return new StripeDoubleError(status, body);
 }
 
-export const missingParam = (param: string) =>
-	invalidRequest(`Missing required param: ${param}.`, { code: 'parameter_missing', param });
+export const missingParam = (param: string) => invalidRequest(`Missing required param: ${param}.`, { code: 'parameter_missing', param });
 
-export const unknownParam = (param: string) =>
-	invalidRequest(`Received unknown parameter: ${param}`, { code: 'parameter_unknown', param });
+export const unknownParam = (param: string) => invalidRequest(`Received unknown parameter: ${param}`, { code: 'parameter_unknown', param });
 
 /** A referenced object that does not exist: 404 for the URL's own object, 400 for a param. */
 export function noSuchObject(kind: string, id: string, param: string, inUrl: boolean): StripeDoubleError {
@@ -66,7 +64,7 @@ export function unrecognizedUrl(method: string, path: string): StripeDoubleError
 	return invalidRequest(
 		`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
 		{},
-		404,
+		404
 	);
 }
 
@@ -84,7 +82,7 @@ export const noApiKey = () =>
 	invalidRequest(
 		"You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
 		{},
-		401,
+		401
 	);
 
 export const apiError = () =>
@@ -95,13 +93,13 @@ export const rateLimited = () =>
 		type: 'invalid_request_error',
 		code: 'rate_limit',
 		doc_url: docUrl('rate_limit'),
-		message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+		message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.'
 	});
 
 export const idempotencyMismatch = (key: string) =>
 	new StripeDoubleError(400, {
 		type: 'idempotency_error',
-		message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+		message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`
 	});
 
 export const idempotencyInUse = (key: string) =>
@@ -109,7 +107,7 @@ export const idempotencyInUse = (key: string) =>
 		type: 'idempotency_error',
 		code: 'idempotency_key_in_use',
 		doc_url: docUrl('idempotency_key_in_use'),
-		message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
+		message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`
 	});
 
 export function cardError(fields: { code: string; decline_code?: string; message: string; [k: string]: any }) {
@@ -119,6 +117,6 @@ export function cardError(fields: { code: string; decline_code?: string; message
 /** The JSON body sent for an error, with a request log url like Stripe's. */
 export function errorPayload(err: StripeDoubleError, requestId: string): { error: StripeErrorBody } {
 	return {
-		error: { ...err.error, request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}?t=${Math.floor(Date.now() / 1000)}` },
+		error: { ...err.error, request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}?t=${Math.floor(Date.now() / 1000)}` }
 	};
 }

@@ -10,11 +10,7 @@ export interface StoredResult {
 
 type Entry = { fingerprint: string; result: StoredResult | null };
 
-export type Admission =
-	| { kind: 'execute' }
-	| { kind: 'replay'; result: StoredResult }
-	| { kind: 'mismatch' }
-	| { kind: 'in_use' };
+export type Admission = { kind: 'execute' } | { kind: 'replay'; result: StoredResult } | { kind: 'mismatch' } | { kind: 'in_use' };
 
 export class IdempotencyStore {
 	private entries = new Map<string, Entry>();

@@ -15,7 +15,10 @@ export function paginate(items: any[], params: Params, url: string, newestFirst 
 	const after = optString(params, 'starting_after');
 	const before = optString(params, 'ending_before');
 	if (before) {
-		const end = Math.max(0, ordered.findIndex((o) => o.id === before));
+		const end = Math.max(
+			0,
+			ordered.findIndex((o) => o.id === before)
+		);
 		const start = Math.max(0, end - limit);
 		return listObject(deepClone(ordered.slice(start, end)), url, start > 0);
 	}
@@ -65,6 +68,6 @@ export function filterCreated(items: any[], params: Params): any[] {
 			(gt === undefined || o.created > gt) &&
 			(gte === undefined || o.created >= gte) &&
 			(lt === undefined || o.created < lt) &&
-			(lte === undefined || o.created <= lte),
+			(lte === undefined || o.created <= lte)
 	);
 }

@@ -6,7 +6,12 @@ import { invalidRequest, missingParam, unknownParam } from './errors';
 import type { Params } from './types';
 
 /** Display name of a nested param path: ['period', 'start'] → 'period[start]'. */
-const display = (path: string[]) => path[0] + path.slice(1).map((p) => `[${p}]`).join('');
+const display = (path: string[]) =>
+	path[0] +
+	path
+		.slice(1)
+		.map((p) => `[${p}]`)
+		.join('');
 
 function at(params: Params, path: string[]): any {
 	let node: any = params;
@@ -47,7 +52,10 @@ export function optInt(params: Params, path: string[], opts: { min?: number; max
 	if (v === undefined || v === '') return undefined;
 	const name = display(path);
 	if (typeof v !== 'string' || !/^-?\d+$/.test(v)) {
-		throw invalidRequest(`Invalid integer: ${typeof v === 'string' ? v : JSON.stringify(v)}`, { param: name, code: 'parameter_invalid_integer' });
+		throw invalidRequest(`Invalid integer: ${typeof v === 'string' ? v : JSON.stringify(v)}`, {
+			param: name,
+			code: 'parameter_invalid_integer'
+		});
 	}
 	const n = Number(v);
 	if (opts.min !== undefined && n < opts.min) {

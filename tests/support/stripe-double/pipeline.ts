@@ -4,9 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, type AuthConfig } from './auth';
-import {
-	StripeDoubleError, apiError, errorPayload, idempotencyInUse, idempotencyMismatch, rateLimited, unrecognizedUrl,
-} from './errors';
+import { StripeDoubleError, apiError, errorPayload, idempotencyInUse, idempotencyMismatch, rateLimited, unrecognizedUrl } from './errors';
 import type { Faults } from './faults';
 import { decodeForm, deepClone, stableStringify } from './form';
 import { newId } from './ids';
@@ -52,7 +50,7 @@ function setBaseHeaders(res: ServerResponse, req: IncomingMessage, requestId: st
 	res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
 	res.setHeader(
 		'Access-Control-Allow-Headers',
-		header(req, 'access-control-request-headers') ?? 'Authorization, Content-Type, Idempotency-Key, Stripe-Version, Stripe-Account',
+		header(req, 'access-control-request-headers') ?? 'Authorization, Content-Type, Idempotency-Key, Stripe-Version, Stripe-Account'
 	);
 	res.setHeader('Access-Control-Expose-Headers', 'Request-Id, Stripe-Version, Idempotency-Key, Idempotent-Replayed, Original-Request');
 	res.setHeader('Access-Control-Max-Age', '300');
@@ -135,9 +133,17 @@ function send(res: ServerResponse, entry: RequestLogEntry, outcome: Outcome): vo
 
 function logRequest(rt: Runtime, req: IncomingMessage, requestId: string, method: string, url: URL, body: Params): RequestLogEntry {
 	const entry: RequestLogEntry = {
-		requestId, method, path: url.pathname, query: decodeForm(url.search.slice(1)),
-		idempotencyKey: header(req, 'idempotency-key'), stripeVersion: header(req, 'stripe-version'), body,
-		status: null, replayed: false, fault: null, time: Date.now(),
+		requestId,
+		method,
+		path: url.pathname,
+		query: decodeForm(url.search.slice(1)),
+		idempotencyKey: header(req, 'idempotency-key'),
+		stripeVersion: header(req, 'stripe-version'),
+		body,
+		status: null,
+		replayed: false,
+		fault: null,
+		time: Date.now()
 	};
 	rt.log.push(entry);
 	return entry;

@@ -41,12 +41,12 @@ export const ROUTES: Route[] = [
 	{ method: 'GET', pattern: '/v1/invoiceitems', handler: invoiceItems.listInvoiceItems },
 	{ method: 'GET', pattern: '/v1/invoiceitems/:id', handler: invoiceItems.retrieveInvoiceItem },
 	{ method: 'POST', pattern: '/v1/invoiceitems/:id', handler: invoiceItems.updateInvoiceItem },
-	{ method: 'DELETE', pattern: '/v1/invoiceitems/:id', handler: invoiceItems.deleteInvoiceItem },
+	{ method: 'DELETE', pattern: '/v1/invoiceitems/:id', handler: invoiceItems.deleteInvoiceItem }
 ];
 
 const COMPILED = ROUTES.map((route) => ({
 	route,
-	regex: new RegExp(`^${route.pattern.replace(':id', '([^/]+)')}/?$`),
+	regex: new RegExp(`^${route.pattern.replace(':id', '([^/]+)')}/?$`)
 }));
 
 function safeDecode(s: string): string {

@@ -9,7 +9,7 @@ const KIND_BY_COLLECTION: Record<Collection, { kind: string; param: string }> = 
 	invoices: { kind: 'invoice', param: 'invoice' },
 	invoiceItems: { kind: 'invoiceitem', param: 'invoiceitem' },
 	charges: { kind: 'charge', param: 'charge' },
-	paymentMethods: { kind: 'PaymentMethod', param: 'payment_method' },
+	paymentMethods: { kind: 'PaymentMethod', param: 'payment_method' }
 };
 
 export class State {

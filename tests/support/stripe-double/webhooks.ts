@@ -9,7 +9,11 @@ import type { DeliveryInfo, SendEventOptions, SendEventResult, WebhookTarget } f
 export const API_VERSION = '2026-10-28.endive';
 const DELIVERY_TIMEOUT_MS = 10_000;
 
-export function buildEvent(type: string, object: any, request: { id: string | null; idempotency_key: string | null } = { id: null, idempotency_key: null }) {
+export function buildEvent(
+	type: string,
+	object: any,
+	request: { id: string | null; idempotency_key: string | null } = { id: null, idempotency_key: null }
+) {
 	return {
 		id: newId('evt'),
 		object: 'event',
@@ -19,7 +23,7 @@ export function buildEvent(type: string, object: any, request: { id: string | nu
 		livemode: false,
 		pending_webhooks: 1,
 		request,
-		type,
+		type
 	};
 }
 
@@ -39,15 +43,15 @@ function post(url: string, payload: string, header: string): Promise<{ status: n
 					'Stripe-Signature': header,
 					'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
 					'Cache-Control': 'no-cache',
-					Accept: '*/*; q=0.5, application/xml',
-				},
+					Accept: '*/*; q=0.5, application/xml'
+				}
 			},
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
 				res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
 				res.on('error', reject);
-			},
+			}
 		);
 		req.on('timeout', () => req.destroy(new Error(`webhook delivery timed out after ${DELIVERY_TIMEOUT_MS}ms`)));
 		req.on('error', reject);

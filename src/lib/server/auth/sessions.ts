@@ -17,7 +17,10 @@ export class Sessions {
 		const token = newToken();
 		const now = this.app.clock();
 		const expiresAt = now + this.app.config.sessionTtlHours * 3600_000;
-		await this.app.store.db.insertInto('sessions').values({ id: sha256(token), expires_at: expiresAt, created_at: now }).execute();
+		await this.app.store.db
+			.insertInto('sessions')
+			.values({ id: sha256(token), expires_at: expiresAt, created_at: now })
+			.execute();
 		this.#cache.set(sha256(token), expiresAt);
 		return { token, expiresAt };
 	}

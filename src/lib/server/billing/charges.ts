@@ -26,37 +26,46 @@ export interface ChargeDraft {
 export async function reserveCharge(store: Store, draft: ChargeDraft, now: number): Promise<Charge | undefined> {
 	try {
 		return await transaction(store, async (tx) => {
-			const charge = await tx.insertInto('charges').values({
-				server_id: draft.serverId,
-				kind: draft.kind,
-				status: 'creating',
-				period_start: draft.periodStart,
-				period_end: draft.periodEnd,
-				amount_minor: Number(draft.amountMinor),
-				currency: draft.currency,
-				description: draft.description,
-				stripe_id: null,
-				client_secret: null,
-				hosted_invoice_url: null,
-				failure_code: null,
-				failure_message: null,
-				collection_method: draft.collectionMethod ?? null,
-				schedule_tick: draft.scheduleTick ?? null,
-				created_at: now,
-				updated_at: now
-			}).returningAll().executeTakeFirstOrThrow();
+			const charge = await tx
+				.insertInto('charges')
+				.values({
+					server_id: draft.serverId,
+					kind: draft.kind,
+					status: 'creating',
+					period_start: draft.periodStart,
+					period_end: draft.periodEnd,
+					amount_minor: Number(draft.amountMinor),
+					currency: draft.currency,
+					description: draft.description,
+					stripe_id: null,
+					client_secret: null,
+					hosted_invoice_url: null,
+					failure_code: null,
+					failure_message: null,
+					collection_method: draft.collectionMethod ?? null,
+					schedule_tick: draft.scheduleTick ?? null,
+					created_at: now,
+					updated_at: now
+				})
+				.returningAll()
+				.executeTakeFirstOrThrow();
 			if (draft.lines.length > 0) {
-				await tx.insertInto('charge_lines').values(draft.lines.map((l) => ({
-					charge_id: charge.id,
-					run_id: l.runId,
-					period_start: l.periodStart,
-					period_end: l.periodEnd,
-					month: l.month,
-					metered_seconds: l.meteredSeconds,
-					billable_seconds: l.billableSeconds,
-					amount_minor: Number(l.amountMinor),
-					description: l.description
-				}))).execute();
+				await tx
+					.insertInto('charge_lines')
+					.values(
+						draft.lines.map((l) => ({
+							charge_id: charge.id,
+							run_id: l.runId,
+							period_start: l.periodStart,
+							period_end: l.periodEnd,
+							month: l.month,
+							metered_seconds: l.meteredSeconds,
+							billable_seconds: l.billableSeconds,
+							amount_minor: Number(l.amountMinor),
+							description: l.description
+						}))
+					)
+					.execute();
 			}
 			return charge;
 		});
@@ -87,12 +96,18 @@ export async function recordStripeObject(
 	patch: { stripeId: string; clientSecret?: string | null; hostedInvoiceUrl?: string | null },
 	now: number
 ): Promise<Charge> {
-	await store.db.updateTable('charges')
+	await store.db
+		.updateTable('charges')
 		.set((eb) => ({
 			stripe_id: patch.stripeId,
 			client_secret: patch.clientSecret ?? null,
 			hosted_invoice_url: patch.hostedInvoiceUrl ?? null,
-			status: eb.case().when('status', '=', 'creating').then('pending' as ChargeStatus).else(eb.ref('status')).end(),
+			status: eb
+				.case()
+				.when('status', '=', 'creating')
+				.then('pending' as ChargeStatus)
+				.else(eb.ref('status'))
+				.end(),
 			updated_at: now
 		}))
 		.where('id', '=', chargeId)
@@ -102,8 +117,12 @@ export async function recordStripeObject(
 
 /** Saves the Stripe id early (invoices: before their items), without changing the status. */
 export async function attachStripeId(store: Store, chargeId: number, stripeId: string, now: number): Promise<void> {
-	await store.db.updateTable('charges').set({ stripe_id: stripeId, updated_at: now })
-		.where('id', '=', chargeId).where('stripe_id', 'is', null).execute();
+	await store.db
+		.updateTable('charges')
+		.set({ stripe_id: stripeId, updated_at: now })
+		.where('id', '=', chargeId)
+		.where('stripe_id', 'is', null)
+		.execute();
 }
 
 /**
@@ -117,7 +136,8 @@ export async function settleCharge(
 	now: number,
 	failure?: { code: string; message: string }
 ): Promise<boolean> {
-	const result = await store.db.updateTable('charges')
+	const result = await store.db
+		.updateTable('charges')
 		.set({ status: to, failure_code: failure?.code ?? null, failure_message: failure?.message ?? null, updated_at: now })
 		.where('id', '=', chargeId)
 		.where('status', 'in', OPEN_STATUSES)
@@ -127,7 +147,8 @@ export async function settleCharge(
 
 /** A failed attempt that leaves the charge open (a declined card can be retried on the same Payment Intent). */
 export async function noteAttemptFailure(store: Store, chargeId: number, code: string, message: string, now: number): Promise<void> {
-	await store.db.updateTable('charges')
+	await store.db
+		.updateTable('charges')
 		.set({ failure_code: code, failure_message: message, updated_at: now })
 		.where('id', '=', chargeId)
 		.where('status', 'in', OPEN_STATUSES)
@@ -135,10 +156,18 @@ export async function noteAttemptFailure(store: Store, chargeId: number, code: s
 }
 
 /** Charge history, newest first, paged by id. */
-export async function listCharges(store: Store, serverId: string, limit: number, before?: number): Promise<{ charges: Charge[]; nextCursor: number | null }> {
+export async function listCharges(
+	store: Store,
+	serverId: string,
+	limit: number,
+	before?: number
+): Promise<{ charges: Charge[]; nextCursor: number | null }> {
 	let query = store.db.selectFrom('charges').selectAll().where('server_id', '=', serverId);
 	if (before !== undefined) query = query.where('id', '<', before);
-	const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+	const rows = await query
+		.orderBy('id', 'desc')
+		.limit(limit + 1)
+		.execute();
 	const charges = rows.slice(0, limit);
 	return { charges, nextCursor: rows.length > limit ? charges[charges.length - 1].id : null };
 }

@@ -29,9 +29,30 @@ const TWO_DECIMAL = (
  * the smallest chargeable amount and let Stripe's own check speak.
  */
 const MINIMUM_MINOR: Record<string, number> = {
-	usd: 50, aed: 200, aud: 50, bgn: 100, brl: 50, cad: 50, chf: 50, czk: 1500, dkk: 250,
-	eur: 50, gbp: 30, hkd: 400, huf: 17500, inr: 50, jpy: 50, mxn: 1000, myr: 200, nok: 300,
-	nzd: 50, pln: 200, ron: 200, sek: 300, sgd: 50, thb: 1000
+	usd: 50,
+	aed: 200,
+	aud: 50,
+	bgn: 100,
+	brl: 50,
+	cad: 50,
+	chf: 50,
+	czk: 1500,
+	dkk: 250,
+	eur: 50,
+	gbp: 30,
+	hkd: 400,
+	huf: 17500,
+	inr: 50,
+	jpy: 50,
+	mxn: 1000,
+	myr: 200,
+	nok: 300,
+	nzd: 50,
+	pln: 200,
+	ron: 200,
+	sek: 300,
+	sgd: 50,
+	thb: 1000
 };
 
 export const SUPPORTED_CURRENCIES: readonly string[] = [...TWO_DECIMAL, ...ZERO_DECIMAL, ...THREE_DECIMAL].sort();

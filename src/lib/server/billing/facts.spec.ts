@@ -23,9 +23,23 @@ async function twoConnections() {
 }
 
 const charge = (end: number) => ({
-	server_id: 'local', kind: 'invoice' as const, status: 'succeeded' as const, period_start: 0, period_end: end, amount_minor: 100,
-	currency: 'jpy', description: 'test', stripe_id: null, client_secret: null, hosted_invoice_url: null, failure_code: null,
-	failure_message: null, collection_method: null, schedule_tick: null, created_at: end, updated_at: end
+	server_id: 'local',
+	kind: 'invoice' as const,
+	status: 'succeeded' as const,
+	period_start: 0,
+	period_end: end,
+	amount_minor: 100,
+	currency: 'jpy',
+	description: 'test',
+	stripe_id: null,
+	client_secret: null,
+	hosted_invoice_url: null,
+	failure_code: null,
+	failure_message: null,
+	collection_method: null,
+	schedule_tick: null,
+	created_at: end,
+	updated_at: end
 });
 
 describe('server facts read once per database version (SQLite)', () => {
@@ -62,7 +76,18 @@ describe('server facts read once per database version (SQLite)', () => {
 	it('does not remember an unknown server', async () => {
 		const { app, cli } = await twoConnections();
 		await expect(serverFacts(app, 'edge-1')).rejects.toMatchObject({ code: 'SERVER_NOT_FOUND' });
-		await cli.db.insertInto('servers').values({ id: 'edge-1', name: 'edge', is_local: 0, hourly_rate: null, stripe_customer_id: null, agent_token_hash: null, created_at: 0 }).execute();
+		await cli.db
+			.insertInto('servers')
+			.values({
+				id: 'edge-1',
+				name: 'edge',
+				is_local: 0,
+				hourly_rate: null,
+				stripe_customer_id: null,
+				agent_token_hash: null,
+				created_at: 0
+			})
+			.execute();
 		await new Promise((r) => setTimeout(r, 2));
 		expect((await serverFacts(app, 'edge-1')).server.name).toBe('edge');
 	});

@@ -10,11 +10,13 @@ export const OPEN_STATUSES: ChargeStatus[] = ['creating', 'pending'];
 export async function billedUntil(store: Store, serverId: string): Promise<number | null> {
 	// max(period_end), written so the (server_id, period_end) index is walked from the end
 	// and stops at the first live charge instead of reading the server's whole history
-	const row = await store.db.selectFrom('charges')
+	const row = await store.db
+		.selectFrom('charges')
 		.select('period_end')
 		.where('server_id', '=', serverId)
 		.where('status', 'in', LIVE_STATUSES)
-		.orderBy('period_end', 'desc').limit(1)
+		.orderBy('period_end', 'desc')
+		.limit(1)
 		.executeTakeFirst();
 	return row === undefined ? null : Number(row.period_end);
 }
@@ -23,25 +25,26 @@ export async function billedUntil(store: Store, serverId: string): Promise<numbe
 const isOpen = sql<boolean>`status in (${sql.join(OPEN_STATUSES.map((status) => sql.lit(status)))})`;
 
 export function openCharge(store: Store, serverId: string): Promise<Charge | undefined> {
-	return store.db.selectFrom('charges').selectAll()
-		.where('server_id', '=', serverId)
-		.where(isOpen)
-		.executeTakeFirst();
+	return store.db.selectFrom('charges').selectAll().where('server_id', '=', serverId).where(isOpen).executeTakeFirst();
 }
 
 /** The most recent charge that is no longer open. */
 export function lastSettledCharge(store: Store, serverId: string): Promise<Charge | undefined> {
-	return store.db.selectFrom('charges').selectAll()
+	return store.db
+		.selectFrom('charges')
+		.selectAll()
 		.where('server_id', '=', serverId)
 		.where('status', 'not in', OPEN_STATUSES)
-		.orderBy('id', 'desc').limit(1)
+		.orderBy('id', 'desc')
+		.limit(1)
 		.executeTakeFirst();
 }
 
 /** What live charges already billed per calendar month, for the monthly cap. */
 export async function chargedByMonth(store: Store, serverId: string, months: string[]): Promise<Map<string, bigint>> {
 	if (months.length === 0) return new Map();
-	const rows = await store.db.selectFrom('charge_lines')
+	const rows = await store.db
+		.selectFrom('charge_lines')
 		.innerJoin('charges', 'charges.id', 'charge_lines.charge_id')
 		.select(['charge_lines.month', (eb) => eb.fn.sum<number>('charge_lines.amount_minor').as('total')])
 		.where('charges.server_id', '=', serverId)

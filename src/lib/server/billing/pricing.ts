@@ -110,7 +110,15 @@ export class StatementPricer {
 			this.billableSeconds += seconds;
 			this.amountMinor += amountMinor;
 			if (this.keepLines) {
-				this.lines.push({ runId: run.runId, periodStart: piece.start, periodEnd: piece.end, month: piece.month, meteredSeconds: pieceMetered, billableSeconds: seconds, amountMinor });
+				this.lines.push({
+					runId: run.runId,
+					periodStart: piece.start,
+					periodEnd: piece.end,
+					month: piece.month,
+					meteredSeconds: pieceMetered,
+					billableSeconds: seconds,
+					amountMinor
+				});
 			}
 		}
 	}

@@ -41,7 +41,8 @@ export async function priceStatusWindow(
 	}
 	const prefix = await pending;
 	// another live run than the one priced around, or a clock behind a stored sample: the plain way
-	if (prefix.liveRunId !== liveRun?.id || windowEnd < prefix.seenUntil) return priceOpenWindow(config, server, window, windowEnd, liveRun, charged);
+	if (prefix.liveRunId !== liveRun?.id || windowEnd < prefix.seenUntil)
+		return priceOpenWindow(config, server, window, windowEnd, liveRun, charged);
 	const rules = prefix.pricer.rules;
 	let pricer = prefix.pricer.copy();
 	let firstStart = prefix.firstStart;
@@ -66,7 +67,11 @@ async function pricePrefix(
 	const rules = pricingRules(config, server);
 	// a window without end cuts no run: each ends where it was last seen
 	const spans = spansInWindow(runs, window.windowStart, Infinity, config.meteringStart);
-	const pricer = new StatementPricer(rules, await charged(rules.monthlyCapMinor === undefined ? [] : monthsOf(spans, rules.timeZone)), false);
+	const pricer = new StatementPricer(
+		rules,
+		await charged(rules.monthlyCapMinor === undefined ? [] : monthsOf(spans, rules.timeZone)),
+		false
+	);
 	for (const span of spans) pricer.add(span);
 	let previousEnd = config.meteringStart ?? -Infinity;
 	let seenUntil = -Infinity;

@@ -35,7 +35,12 @@ describe('billing status between samples', () => {
 		expect(sameSecond).toEqual({ ...first, lastSeenAt: '2026-11-20T11:00:00.250Z' });
 		expect(Object.keys(sameSecond)).toEqual(Object.keys(first));
 		at(T0 + 3600_000 + 36_000);
-		expect(await billingStatus(app)).toMatchObject({ uptimeSeconds: 3636, billableSeconds: 3636, amountMinor: 101, periodEnd: '2026-11-20T11:00:36.000Z' });
+		expect(await billingStatus(app)).toMatchObject({
+			uptimeSeconds: 3636,
+			billableSeconds: 3636,
+			amountMinor: 101,
+			periodEnd: '2026-11-20T11:00:36.000Z'
+		});
 	});
 
 	it('answers each locale in its own words, and a caller changing its copy changes nothing', async () => {

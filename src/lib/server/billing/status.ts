@@ -27,11 +27,13 @@ const moneyOf = remembered((key: string) => {
 	const [locale, code, major] = key.split(' ');
 	return formatMoney(major, code, locale);
 });
-const stripeOf = remembered((stripe: App['config']['stripe']) => Object.freeze({
-	enabled: Boolean(stripe.secretKey),
-	testMode: stripe.testMode,
-	publishableKey: stripe.publishableKey ?? null
-}));
+const stripeOf = remembered((stripe: App['config']['stripe']) =>
+	Object.freeze({
+		enabled: Boolean(stripe.secretKey),
+		testMode: stripe.testMode,
+		publishableKey: stripe.publishableKey ?? null
+	})
+);
 
 export interface ChargeView {
 	id: number;
@@ -93,10 +95,10 @@ export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID
 	const facts = await serverFacts(app.store, serverId);
 	const isLocal = facts.server.id === LOCAL_SERVER_ID;
 	const run = isLocal ? undefined : facts.latestRun;
-	const bootTime = isLocal ? app.meter.bootTime : run?.boot_time ?? null;
-	const lastSeen = isLocal ? now : run?.last_seen_at ?? null;
+	const bootTime = isLocal ? app.meter.bootTime : (run?.boot_time ?? null);
+	const lastSeen = isLocal ? now : (run?.last_seen_at ?? null);
 	const liveRunId = isLocal ? app.meter.currentRunId : undefined;
-	const periodEnd = isLocal ? Math.floor(now / 1000) * 1000 : lastSeen ?? now;
+	const periodEnd = isLocal ? Math.floor(now / 1000) * 1000 : (lastSeen ?? now);
 	const seen = {
 		uptimeSeconds: bootTime === null || lastSeen === null ? 0 : Math.max(0, Math.floor((lastSeen - bootTime) / 1000)),
 		lastSeenAt: lastSeen === null ? null : iso(lastSeen)
@@ -123,7 +125,15 @@ async function makeStatus(
 	const { config, store } = app;
 	const { server, openCharge: pending, lastCharge: last } = facts;
 	const liveRun = liveRunId === undefined ? undefined : { id: liveRunId };
-	const statement = await priceStatusWindow(config, server, facts.window, periodEnd, liveRun, (months) => chargedIn(store, facts, months), facts);
+	const statement = await priceStatusWindow(
+		config,
+		server,
+		facts.window,
+		periodEnd,
+		liveRun,
+		(months) => chargedIn(store, facts, months),
+		facts
+	);
 	const cur = config.currency;
 	const amountMajor = minorToMajor(statement.amountMinor, cur);
 	return {

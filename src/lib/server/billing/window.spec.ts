@@ -37,6 +37,9 @@ describe('billable spans of runs in a window', () => {
 			{ id: 2, boot_time: s(90), last_seen_at: s(150) }
 		];
 		const spans = spansInWindow(skewed, null, s(1000));
-		expect(spans.map((x) => [x.start, x.end])).toEqual([[s(0), s(100)], [s(100), s(150)]]);
+		expect(spans.map((x) => [x.start, x.end])).toEqual([
+			[s(0), s(100)],
+			[s(100), s(150)]
+		]);
 	});
 });

@@ -11,12 +11,7 @@ export interface RunTimes {
  * the beginning) and ending at `windowEnd`. A run counts from max(boot, meteringStart);
  * runs never overlap (a skewed clock cannot bill one second twice). `runs` are sorted by boot.
  */
-export function spansInWindow(
-	runs: readonly RunTimes[],
-	windowStart: number | null,
-	windowEnd: number,
-	meteringStart?: number
-): RunSpan[] {
+export function spansInWindow(runs: readonly RunTimes[], windowStart: number | null, windowEnd: number, meteringStart?: number): RunSpan[] {
 	const spans: RunSpan[] = [];
 	let previousEnd = meteringStart ?? -Infinity;
 	for (const run of runs) {

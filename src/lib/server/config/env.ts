@@ -11,59 +11,113 @@ import { parseRate } from '../billing/money';
  */
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
-const withDefault = <T extends z.ZodType>(schema: T, fallback: string) =>
-	z.preprocess((v) => blank(v) ?? fallback, schema);
+const withDefault = <T extends z.ZodType>(schema: T, fallback: string) => z.preprocess((v) => blank(v) ?? fallback, schema);
 
 const integer = (min: number, max: number) =>
-	z.string().trim().regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+	z
+		.string()
+		.trim()
+		.regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
 		.transform(Number)
 		.refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
 
 const secret = (prefixes: string[], what: string) =>
-	z.string().trim().refine((v) => prefixes.some((p) => v.startsWith(p)) && /^[\w]+$/.test(v),
-		`must be ${what} starting with ${prefixes.join(' or ')}`);
+	z
+		.string()
+		.trim()
+		.refine((v) => prefixes.some((p) => v.startsWith(p)) && /^[\w]+$/.test(v), `must be ${what} starting with ${prefixes.join(' or ')}`);
 
-const timeZone = z.string().trim().refine((tz) => {
-	try {
-		new Intl.DateTimeFormat('en', { timeZone: tz });
-		return true;
-	} catch {
-		return false;
-	}
-}, 'must be an IANA time zone such as UTC or Asia/Tokyo');
-
-export const envSchema = z.object({
-	// 0 lets the OS pick a free port (the URL is logged): for tests and side-by-side runs
-	PORT: withDefault(integer(0, 65535), '8000'),
-	HOST: withDefault(z.string().trim().regex(/^[\w.:-]+$/, 'must be a host name or IP address'), '127.0.0.1'),
-	DEBUG: withDefault(z.string().trim().regex(/^(true|false|1|0|yes|no)$/i, 'must be True/true/1 or False/false/0'), 'false')
-		.transform((v) => /^(true|1|yes)$/i.test(v)),
-	DATABASE_URL: optional(z.string().trim()),
-	SERVER_NAME: withDefault(z.string().trim().min(1).max(100, 'must be at most 100 characters'), hostname()),
-	HOURLY_RATE: withDefault(z.string().trim().refine((v) => parseRate(v) !== undefined,
-		'must be a non-negative decimal number with up to 6 decimal places, e.g. "100" or "0.0104"'), '100'),
-	CURRENCY: withDefault(z.string().trim().toLowerCase().refine((v) => findCurrency(v) !== undefined,
-		`must be a currency Stripe supports (ISO code such as jpy, usd, eur; one of ${SUPPORTED_CURRENCIES.length})`), 'jpy'),
-	MINIMUM_BILLABLE_SECONDS: withDefault(integer(0, 86_400), '60'),
-	BILLING_INCREMENT_SECONDS: withDefault(integer(1, 86_400), '1'),
-	MONTHLY_CAP: optional(z.string().trim().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal amount in major units, e.g. "5000" or "49.99"')),
-	BILLING_TIMEZONE: withDefault(timeZone, 'UTC'),
-	METERING_START: optional(z.string().trim().refine((v) => !Number.isNaN(Date.parse(v)),
-		'must be an ISO 8601 time such as 2026-11-01T00:00:00Z')),
-	SAMPLE_INTERVAL_SECONDS: withDefault(integer(1, 3600), '30'),
-	BILLING_SCHEDULE: optional(z.string().trim().refine((v) => {
+const timeZone = z
+	.string()
+	.trim()
+	.refine((tz) => {
 		try {
-			CronExpressionParser.parse(v);
+			new Intl.DateTimeFormat('en', { timeZone: tz });
 			return true;
 		} catch {
 			return false;
 		}
-	}, 'must be a cron expression such as "0 0 1 * *" (monthly)')),
+	}, 'must be an IANA time zone such as UTC or Asia/Tokyo');
+
+export const envSchema = z.object({
+	// 0 lets the OS pick a free port (the URL is logged): for tests and side-by-side runs
+	PORT: withDefault(integer(0, 65535), '8000'),
+	HOST: withDefault(
+		z
+			.string()
+			.trim()
+			.regex(/^[\w.:-]+$/, 'must be a host name or IP address'),
+		'127.0.0.1'
+	),
+	DEBUG: withDefault(
+		z
+			.string()
+			.trim()
+			.regex(/^(true|false|1|0|yes|no)$/i, 'must be True/true/1 or False/false/0'),
+		'false'
+	).transform((v) => /^(true|1|yes)$/i.test(v)),
+	DATABASE_URL: optional(z.string().trim()),
+	SERVER_NAME: withDefault(z.string().trim().min(1).max(100, 'must be at most 100 characters'), hostname()),
+	HOURLY_RATE: withDefault(
+		z
+			.string()
+			.trim()
+			.refine(
+				(v) => parseRate(v) !== undefined,
+				'must be a non-negative decimal number with up to 6 decimal places, e.g. "100" or "0.0104"'
+			),
+		'100'
+	),
+	CURRENCY: withDefault(
+		z
+			.string()
+			.trim()
+			.toLowerCase()
+			.refine(
+				(v) => findCurrency(v) !== undefined,
+				`must be a currency Stripe supports (ISO code such as jpy, usd, eur; one of ${SUPPORTED_CURRENCIES.length})`
+			),
+		'jpy'
+	),
+	MINIMUM_BILLABLE_SECONDS: withDefault(integer(0, 86_400), '60'),
+	BILLING_INCREMENT_SECONDS: withDefault(integer(1, 86_400), '1'),
+	MONTHLY_CAP: optional(
+		z
+			.string()
+			.trim()
+			.regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal amount in major units, e.g. "5000" or "49.99"')
+	),
+	BILLING_TIMEZONE: withDefault(timeZone, 'UTC'),
+	METERING_START: optional(
+		z
+			.string()
+			.trim()
+			.refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time such as 2026-11-01T00:00:00Z')
+	),
+	SAMPLE_INTERVAL_SECONDS: withDefault(integer(1, 3600), '30'),
+	BILLING_SCHEDULE: optional(
+		z
+			.string()
+			.trim()
+			.refine((v) => {
+				try {
+					CronExpressionParser.parse(v);
+					return true;
+				} catch {
+					return false;
+				}
+			}, 'must be a cron expression such as "0 0 1 * *" (monthly)')
+	),
 	STRIPE_SECRET_KEY: optional(secret(['sk_', 'rk_'], 'a Stripe secret or restricted key')),
 	STRIPE_PUBLISHABLE_KEY: optional(secret(['pk_'], 'a Stripe publishable key')),
 	STRIPE_WEBHOOK_SECRET: optional(secret(['whsec_'], 'a Stripe webhook signing secret')),
 	STRIPE_API_BASE: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:12111' })),
-	STRIPE_CUSTOMER_ID: optional(z.string().trim().regex(/^cus_\w+$/, 'must be a Stripe customer id starting with cus_')),
+	STRIPE_CUSTOMER_ID: optional(
+		z
+			.string()
+			.trim()
+			.regex(/^cus_\w+$/, 'must be a Stripe customer id starting with cus_')
+	),
 	CUSTOMER_EMAIL: optional(z.email({ error: 'must be an email address' })),
 	CUSTOMER_NAME: optional(z.string().trim().max(200, 'must be at most 200 characters')),
 	DAYS_UNTIL_DUE: withDefault(integer(1, 365), '30'),

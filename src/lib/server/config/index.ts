@@ -56,12 +56,14 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export function loadConfig(source: Record<string, string | undefined>): Config {
 	const parsed = envSchema.safeParse(source);
 	if (!parsed.success) {
-		throw new ConfigError(parsed.error.issues.map((issue) => {
-			const name = String(issue.path[0]);
-			const raw = source[name];
-			const shown = SECRET_VARIABLES.has(name) || raw === undefined ? '' : ` (got "${raw.slice(0, 40)}")`;
-			return `${name} ${issue.message}${shown}`;
-		}));
+		throw new ConfigError(
+			parsed.error.issues.map((issue) => {
+				const name = String(issue.path[0]);
+				const raw = source[name];
+				const shown = SECRET_VARIABLES.has(name) || raw === undefined ? '' : ` (got "${raw.slice(0, 40)}")`;
+				return `${name} ${issue.message}${shown}`;
+			})
+		);
 	}
 	return toConfig(parsed.data);
 }
@@ -71,10 +73,14 @@ function toConfig(env: Env): Config {
 	const cur = currency(env.CURRENCY);
 	const monthlyCapMinor = env.MONTHLY_CAP === undefined ? undefined : majorToMinor(env.MONTHLY_CAP, cur);
 	if (env.MONTHLY_CAP !== undefined && monthlyCapMinor === undefined) {
-		problems.push(`MONTHLY_CAP must be an amount payable in ${cur.code.toUpperCase()} (at most ${cur.exponent} decimals${cur.step > 1n ? `, a multiple of ${cur.step} minor units` : ''}) (got "${env.MONTHLY_CAP}")`);
+		problems.push(
+			`MONTHLY_CAP must be an amount payable in ${cur.code.toUpperCase()} (at most ${cur.exponent} decimals${cur.step > 1n ? `, a multiple of ${cur.step} minor units` : ''}) (got "${env.MONTHLY_CAP}")`
+		);
 	}
 	if (!env.ADMIN_TOKEN && !LOOPBACK.has(env.HOST)) {
-		problems.push(`HOST=${env.HOST} would expose billing without sign-in: set ADMIN_TOKEN (16+ characters) to listen beyond 127.0.0.1, or leave HOST unset`);
+		problems.push(
+			`HOST=${env.HOST} would expose billing without sign-in: set ADMIN_TOKEN (16+ characters) to listen beyond 127.0.0.1, or leave HOST unset`
+		);
 	}
 	const secretMode = env.STRIPE_SECRET_KEY?.includes('_live_') ? 'live' : 'test';
 	if (env.STRIPE_PUBLISHABLE_KEY && env.STRIPE_SECRET_KEY && !env.STRIPE_PUBLISHABLE_KEY.startsWith(`pk_${secretMode}_`)) {

@@ -22,7 +22,6 @@ export interface Store {
 	version?(): string;
 }
 
-
 /** Opens the database and brings its schema up to date. */
 export async function openStore(config: DatabaseConfig): Promise<Store> {
 	const where = config.kind === 'postgres' ? 'DATABASE_URL (PostgreSQL)' : config.path;
@@ -43,8 +42,10 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
 
 /** A start-up failure that says where and why, without the connection string's password. */
 function cannotOpen(where: string, error: unknown): Error {
-	const why = databaseUnavailable(error) ?? databaseUnavailable((error as { cause?: unknown })?.cause)
-		?? (error instanceof Error ? error.message.replace(/postgres(ql)?:\/\/[^\s]*/g, 'postgres://…') : String(error));
+	const why =
+		databaseUnavailable(error) ??
+		databaseUnavailable((error as { cause?: unknown })?.cause) ??
+		(error instanceof Error ? error.message.replace(/postgres(ql)?:\/\/[^\s]*/g, 'postgres://…') : String(error));
 	return new Error(`Cannot open the database at ${where}: ${why}`);
 }
 
@@ -103,7 +104,10 @@ const UNAVAILABLE: Record<string, string> = {
 export function databaseUnavailable(error: unknown): string | undefined {
 	const code = (error as { code?: unknown })?.code;
 	if (typeof code !== 'string') return undefined;
-	return UNAVAILABLE[code] ?? (code.startsWith('SQLITE_IOERR') ? UNAVAILABLE.SQLITE_IOERR : code.startsWith('SQLITE_BUSY') ? UNAVAILABLE.SQLITE_BUSY : undefined);
+	return (
+		UNAVAILABLE[code] ??
+		(code.startsWith('SQLITE_IOERR') ? UNAVAILABLE.SQLITE_IOERR : code.startsWith('SQLITE_BUSY') ? UNAVAILABLE.SQLITE_BUSY : undefined)
+	);
 }
 
 /**

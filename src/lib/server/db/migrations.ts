@@ -9,7 +9,8 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 	return {
 		'2026-11-25-001-init': {
 			async up(db: Kysely<any>) {
-				await db.schema.createTable('servers')
+				await db.schema
+					.createTable('servers')
 					.addColumn('id', 'text', (c) => c.primaryKey())
 					.addColumn('name', 'text', (c) => c.notNull())
 					.addColumn('is_local', 'integer', (c) => c.notNull().defaultTo(0))
@@ -18,7 +19,8 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 					.addColumn('agent_token_hash', 'text', (c) => c.unique())
 					.addColumn('created_at', 'bigint', (c) => c.notNull())
 					.execute();
-				await db.schema.createTable('runs')
+				await db.schema
+					.createTable('runs')
 					.addColumn('id', id)
 					.addColumn('server_id', 'text', (c) => c.notNull().references('servers.id'))
 					.addColumn('boot_time', 'bigint', (c) => c.notNull())
@@ -27,7 +29,8 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 				// the open window reads runs seen after its start; the meter reads a server's latest run
 				await db.schema.createIndex('runs_server_seen').on('runs').columns(['server_id', 'last_seen_at']).execute();
 				await db.schema.createIndex('runs_server_boot').on('runs').columns(['server_id', 'boot_time']).unique().execute();
-				await db.schema.createTable('charges')
+				await db.schema
+					.createTable('charges')
 					.addColumn('id', id)
 					.addColumn('server_id', 'text', (c) => c.notNull().references('servers.id'))
 					.addColumn('kind', 'text', (c) => c.notNull())
@@ -54,7 +57,8 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 				await sql`create unique index charges_one_open on charges (server_id) where status in ('creating', 'pending')`.execute(db);
 				await db.schema.createIndex('charges_tick').on('charges').columns(['server_id', 'schedule_tick']).unique().execute();
 				await db.schema.createIndex('charges_server_end').on('charges').columns(['server_id', 'period_end']).execute();
-				await db.schema.createTable('charge_lines')
+				await db.schema
+					.createTable('charge_lines')
 					.addColumn('id', id)
 					.addColumn('charge_id', 'bigint', (c) => c.notNull().references('charges.id'))
 					.addColumn('run_id', 'bigint', (c) => c.notNull().references('runs.id'))
@@ -67,22 +71,26 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 					.addColumn('description', 'text', (c) => c.notNull())
 					.execute();
 				await db.schema.createIndex('charge_lines_charge').on('charge_lines').column('charge_id').execute();
-				await db.schema.createTable('webhook_events')
+				await db.schema
+					.createTable('webhook_events')
 					.addColumn('id', 'text', (c) => c.primaryKey())
 					.addColumn('type', 'text', (c) => c.notNull())
 					.addColumn('charge_id', 'bigint')
 					.addColumn('received_at', 'bigint', (c) => c.notNull())
 					.execute();
-				await db.schema.createTable('sessions')
+				await db.schema
+					.createTable('sessions')
 					.addColumn('id', 'text', (c) => c.primaryKey())
 					.addColumn('expires_at', 'bigint', (c) => c.notNull())
 					.addColumn('created_at', 'bigint', (c) => c.notNull())
 					.execute();
-				await db.schema.createTable('settings')
+				await db.schema
+					.createTable('settings')
 					.addColumn('key', 'text', (c) => c.primaryKey())
 					.addColumn('value', 'text', (c) => c.notNull())
 					.execute();
-				await db.schema.createTable('billing_ticks')
+				await db.schema
+					.createTable('billing_ticks')
 					.addColumn('tick', 'bigint', (c) => c.primaryKey())
 					.addColumn('started_at', 'bigint', (c) => c.notNull())
 					.execute();

@@ -43,7 +43,8 @@ export function createFastApi(app: App, env: Record<string, string | undefined>)
 	return (req, res, next) => {
 		const url = req.url ?? '';
 		const method = req.method;
-		if ((method !== 'GET' && method !== 'POST') || !url.startsWith('/api/') || !PLAIN_URL.test(url) || !smallBody(req, method)) return next();
+		if ((method !== 'GET' && method !== 'POST') || !url.startsWith('/api/') || !PLAIN_URL.test(url) || !smallBody(req, method))
+			return next();
 		// a foreign Host in loopback-only mode: SvelteKit's hook refuses it
 		if (!hostAllowed(app.config.adminToken, req.headers.host)) return next();
 		const q = url.indexOf('?');
@@ -120,7 +121,10 @@ const toReply = (reply: { status: number; body: unknown; headers?: Record<string
 function logRequest(app: App, requestId: string, method: string, path: string, status: number, started: number): void {
 	const level = status >= 500 ? 'error' : status === 429 ? 'warn' : 'debug';
 	if (!app.logger.isLevelEnabled(level)) return;
-	app.logger[level]({ requestId, method, path, status, ms: Math.round((performance.now() - started) * 10) / 10, fastPath: true }, 'request');
+	app.logger[level](
+		{ requestId, method, path, status, ms: Math.round((performance.now() - started) * 10) / 10, fastPath: true },
+		'request'
+	);
 }
 
 /** The headers hooks.server.ts adds to every response (keep the two in step; the fast-path test compares them). */

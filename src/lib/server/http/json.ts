@@ -14,7 +14,11 @@ export interface JsonReply {
  * Runs one procedure call for a prototype-style JSON endpoint and answers with the right
  * HTTP status: the domain's message on an expected failure, a request id otherwise.
  */
-export async function jsonReply<T>(ctx: Context, call: () => Promise<T>, onError?: (message: string, code: string) => object): Promise<JsonReply> {
+export async function jsonReply<T>(
+	ctx: Context,
+	call: () => Promise<T>,
+	onError?: (message: string, code: string) => object
+): Promise<JsonReply> {
 	try {
 		return { status: 200, body: await call() };
 	} catch (error) {
@@ -30,7 +34,11 @@ export async function jsonReply<T>(ctx: Context, call: () => Promise<T>, onError
 	}
 }
 
-export async function jsonEndpoint<T>(ctx: Context, call: () => Promise<T>, onError?: (message: string, code: string) => object): Promise<Response> {
+export async function jsonEndpoint<T>(
+	ctx: Context,
+	call: () => Promise<T>,
+	onError?: (message: string, code: string) => object
+): Promise<Response> {
 	const reply = await jsonReply(ctx, call, onError);
 	return Response.json(reply.body, { status: reply.status, headers: reply.headers });
 }

@@ -35,7 +35,8 @@ export function runProcedure(procedure: AnyTRPCProcedure, call: ProcedureCall): 
 
 async function run(def: ProcedureDef, call: ProcedureCall): Promise<unknown> {
 	const result = await callRecursive(0, def, { ...call, input: undefined });
-	if (!result) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'No result from middlewares - did you forget to `return next()`?' });
+	if (!result)
+		throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'No result from middlewares - did you forget to `return next()`?' });
 	if (!result.ok) throw result.error;
 	return result.data;
 }

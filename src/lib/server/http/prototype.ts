@@ -9,7 +9,14 @@ const procedures = appRouter._def.procedures as Record<string, AnyTRPCProcedure>
 
 /** createCaller(ctx)[name]() for a query without input, through the procedure runner the fast path uses. */
 function query<K extends 'billingStatus' | 'uptime'>(name: K, ctx: Context): Promise<Outputs[K]> {
-	return runProcedure(procedures[name], { path: name, getRawInput: async () => undefined, ctx, type: 'query', signal: undefined, batchIndex: 0 }) as Promise<Outputs[K]>;
+	return runProcedure(procedures[name], {
+		path: name,
+		getRawInput: async () => undefined,
+		ctx,
+		type: 'query',
+		signal: undefined,
+		batchIndex: 0
+	}) as Promise<Outputs[K]>;
 }
 
 /**

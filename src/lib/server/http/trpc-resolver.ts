@@ -1,4 +1,11 @@
-import { getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from '@trpc/server';
+import {
+	getErrorShape,
+	getTRPCErrorFromUnknown,
+	transformTRPCResponse,
+	TRPCError,
+	type AnyTRPCProcedure,
+	type AnyTRPCRouter
+} from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
 import { defaultTransformer } from '@trpc/server/unstable-core-do-not-import';
 import type { Context } from '../trpc/context';
@@ -95,7 +102,10 @@ export async function resolveCall(
 			const type = procedure._def.type;
 			if (!ACCEPTED[type].includes(call.method)) {
 				headers.allow = ACCEPTED[type].join(', ');
-				throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: `Unsupported ${call.method}-request to ${type} procedure at path "${path}"` });
+				throw new TRPCError({
+					code: 'METHOD_NOT_SUPPORTED',
+					message: `Unsupported ${call.method}-request to ${type} procedure at path "${path}"`
+				});
 			}
 			const getRawInput = async () => (await inputs.read())[batchIndex];
 			return [undefined, await runProcedure(procedure, { path, getRawInput, ctx, type, signal: NO_SIGNAL, batchIndex })];
@@ -106,7 +116,14 @@ export async function resolveCall(
 	// every call starts at once, in order, as tRPC starts them
 	const runs = call.isBatch ? call.calls.map(runOne) : [runOne(call.calls[0], 0)];
 	const shape = (error: TRPCError, index: number | undefined, type: string) =>
-		getErrorShape({ config, ctx, error, type: type as never, input: index === undefined ? undefined : inputs.result()?.[index], path: index === undefined ? undefined : call.calls[index].path });
+		getErrorShape({
+			config,
+			ctx,
+			error,
+			type: type as never,
+			input: index === undefined ? undefined : inputs.result()?.[index],
+			path: index === undefined ? undefined : call.calls[index].path
+		});
 	try {
 		if (!call.isBatch) {
 			const [error, data] = await runs[0];
@@ -116,9 +133,11 @@ export async function resolveCall(
 			return reply(getHTTPStatusCode([json], [error]), headers, extraHeaders([error]), JSON.stringify(serialize(config, json)));
 		}
 		const results = (await Promise.all(runs)).map(([error, data]): [TRPCError | undefined, unknown] =>
-			!error && isDataStream(data) ? [streamError(), undefined] : [error, data]);
+			!error && isDataStream(data) ? [streamError(), undefined] : [error, data]
+		);
 		const json = results.map(([error, data], index) =>
-			error ? { error: shape(error, index, call.calls[index].procedure?._def.type ?? 'unknown') } : { result: { data } });
+			error ? { error: shape(error, index, call.calls[index].procedure?._def.type ?? 'unknown') } : { result: { data } }
+		);
 		const errors = results.map(([error]) => error);
 		const status = getHTTPStatusCode(json, errors as TRPCError[]);
 		const meta = extraHeaders(errors.filter((e): e is TRPCError => e !== undefined));
@@ -137,7 +156,10 @@ function serialize<T extends object>(config: AnyTRPCRouter['_def']['_config'], j
 }
 
 const streamError = () =>
-	new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink' });
+	new TRPCError({
+		code: 'UNSUPPORTED_MEDIA_TYPE',
+		message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink'
+	});
 
 function reply(status: number, own: Record<string, string>, meta: Record<string, string>, body: string): Reply {
 	return { status, headers: { ...own, 'content-type': 'application/json', vary: 'trpc-accept, accept', ...meta }, body };
@@ -163,7 +185,9 @@ function memo<T>(read: () => Promise<T>) {
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && !Array.isArray(v) && typeof v === 'object';
 const isPromise = (v: unknown) =>
-	(isObject(v) || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function' && typeof (v as { catch?: unknown }).catch === 'function';
+	(isObject(v) || typeof v === 'function') &&
+	typeof (v as { then?: unknown }).then === 'function' &&
+	typeof (v as { catch?: unknown }).catch === 'function';
 const isAsyncIterable = (v: unknown) => isObject(v) && Symbol.asyncIterator in v;
 
 /** tRPC's isDataStream: a result that would need the streaming link. */

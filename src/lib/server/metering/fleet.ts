@@ -13,18 +13,25 @@ export const ONLINE_WITHIN_MS = 2 * 60_000;
  * Registers a remote server and returns its agent token — shown once: only its hash is
  * stored, so a leaked database cannot send heartbeats.
  */
-export async function addServer(store: Store, input: { id: string; name: string; hourlyRate?: string }, now: number): Promise<{ serverId: string; token: string }> {
+export async function addServer(
+	store: Store,
+	input: { id: string; name: string; hourlyRate?: string },
+	now: number
+): Promise<{ serverId: string; token: string }> {
 	const token = newToken('sba_');
 	try {
-		await store.db.insertInto('servers').values({
-			id: input.id,
-			name: input.name,
-			is_local: 0,
-			hourly_rate: input.hourlyRate ?? null,
-			stripe_customer_id: null,
-			agent_token_hash: sha256(token),
-			created_at: now
-		}).execute();
+		await store.db
+			.insertInto('servers')
+			.values({
+				id: input.id,
+				name: input.name,
+				is_local: 0,
+				hourly_rate: input.hourlyRate ?? null,
+				stripe_customer_id: null,
+				agent_token_hash: sha256(token),
+				created_at: now
+			})
+			.execute();
 	} catch (error) {
 		if (isUniqueViolation(error)) throw new Failure('SERVER_EXISTS', 'CONFLICT', `A server with id "${input.id}" already exists`);
 		throw error;
@@ -34,9 +41,14 @@ export async function addServer(store: Store, input: { id: string; name: string;
 
 /** Replaces a server's agent token (the old one stops working at once). */
 export async function rotateAgentToken(store: Store, serverId: string): Promise<string> {
-	if (serverId === LOCAL_SERVER_ID) throw new Failure('FORBIDDEN', 'BAD_REQUEST', 'This machine is metered by the app itself and has no agent');
+	if (serverId === LOCAL_SERVER_ID)
+		throw new Failure('FORBIDDEN', 'BAD_REQUEST', 'This machine is metered by the app itself and has no agent');
 	const token = newToken('sba_');
-	const result = await store.db.updateTable('servers').set({ agent_token_hash: sha256(token) }).where('id', '=', serverId).executeTakeFirst();
+	const result = await store.db
+		.updateTable('servers')
+		.set({ agent_token_hash: sha256(token) })
+		.where('id', '=', serverId)
+		.executeTakeFirst();
 	if (Number(result.numUpdatedRows) === 0) throw new Failure('SERVER_NOT_FOUND', 'NOT_FOUND', `No server with id "${serverId}"`);
 	return token;
 }
@@ -49,16 +61,24 @@ export async function rotateAgentToken(store: Store, serverId: string): Promise<
 export async function fleet(store: Store, now: number, limit?: number) {
 	// order and cut the servers first, then look up the latest run of just those
 	const listed = (db: QueryCreator<DB>) => {
-		const query = db.selectFrom('servers').select(['id', 'name', 'is_local', 'hourly_rate'])
-			.orderBy('is_local', 'desc').orderBy('name').orderBy('id');
+		const query = db
+			.selectFrom('servers')
+			.select(['id', 'name', 'is_local', 'hourly_rate'])
+			.orderBy('is_local', 'desc')
+			.orderBy('name')
+			.orderBy('id');
 		return limit === undefined ? query : query.limit(limit);
 	};
 	const latest = (column: 'boot_time' | 'last_seen_at') => (eb: ExpressionBuilder<DB & { listed: ListedServer }, 'listed'>) =>
 		eb.selectFrom('runs').select(`runs.${column}`).whereRef('runs.server_id', '=', 'listed.id').orderBy('runs.boot_time', 'desc').limit(1);
-	const rows = await store.db.with('listed', listed).selectFrom('listed')
+	const rows = await store.db
+		.with('listed', listed)
+		.selectFrom('listed')
 		.select(['listed.id', 'listed.name', 'listed.is_local', 'listed.hourly_rate'])
 		.select((eb) => [latest('boot_time')(eb).as('boot_time'), latest('last_seen_at')(eb).as('last_seen_at')])
-		.orderBy('listed.is_local', 'desc').orderBy('listed.name').orderBy('listed.id')
+		.orderBy('listed.is_local', 'desc')
+		.orderBy('listed.name')
+		.orderBy('listed.id')
 		.execute();
 	return rows.map((r) => {
 		const isLocal = r.is_local === 1;
@@ -84,6 +104,9 @@ interface ListedServer {
 }
 
 export async function countServers(store: Store): Promise<number> {
-	const row = await store.db.selectFrom('servers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+	const row = await store.db
+		.selectFrom('servers')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.executeTakeFirstOrThrow();
 	return Number(row.n);
 }

@@ -22,7 +22,11 @@ export async function ingestHeartbeats(app: App, beats: Heartbeat[]): Promise<{ 
 	const latest = new Map<string, Heartbeat>();
 	for (const beat of beats) {
 		if (beat.seenAt > now + MAX_CLOCK_AHEAD_MS) {
-			throw new Failure('CLOCK_SKEW', 'BAD_REQUEST', `seenAt ${new Date(beat.seenAt).toISOString()} is in the future: check the agent's clock`);
+			throw new Failure(
+				'CLOCK_SKEW',
+				'BAD_REQUEST',
+				`seenAt ${new Date(beat.seenAt).toISOString()} is in the future: check the agent's clock`
+			);
 		}
 		if (beat.bootTime > beat.seenAt) throw new Failure('INVALID_INPUT', 'BAD_REQUEST', 'bootTime must not be after seenAt');
 		const key = `${beat.serverId}\u0000${Math.round(beat.bootTime / 1000)}`;

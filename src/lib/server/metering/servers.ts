@@ -6,8 +6,17 @@ export const LOCAL_SERVER_ID = 'local';
 
 /** Creates or renames this machine's server row (its name follows SERVER_NAME). */
 export async function ensureLocalServer(store: Store, name: string, now: number): Promise<void> {
-	await store.db.insertInto('servers')
-		.values({ id: LOCAL_SERVER_ID, name, is_local: 1, hourly_rate: null, stripe_customer_id: null, agent_token_hash: null, created_at: now })
+	await store.db
+		.insertInto('servers')
+		.values({
+			id: LOCAL_SERVER_ID,
+			name,
+			is_local: 1,
+			hourly_rate: null,
+			stripe_customer_id: null,
+			agent_token_hash: null,
+			created_at: now
+		})
 		.onConflict((oc) => oc.column('id').doUpdateSet({ name }))
 		.execute();
 }

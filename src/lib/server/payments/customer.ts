@@ -16,15 +16,21 @@ export async function ensureCustomer(app: App, stripe: Stripe, server: Server): 
 	const remembered = await app.store.db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst();
 	if (remembered) return remembered.value;
 	if (!customerEmail) {
-		throw new Failure('CUSTOMER_REQUIRED', 'PRECONDITION_FAILED',
-			'Invoices need a Stripe customer: set STRIPE_CUSTOMER_ID, or CUSTOMER_EMAIL (and CUSTOMER_NAME) to create one');
+		throw new Failure(
+			'CUSTOMER_REQUIRED',
+			'PRECONDITION_FAILED',
+			'Invoices need a Stripe customer: set STRIPE_CUSTOMER_ID, or CUSTOMER_EMAIL (and CUSTOMER_NAME) to create one'
+		);
 	}
 	const customer = await stripe.customers.create(
 		{ email: customerEmail, name: customerName, metadata: { created_by: 'server-billing' } },
 		{ idempotencyKey: `customer-${customerEmail}-create` }
 	);
-	await app.store.db.insertInto('settings').values({ key: SETTING, value: customer.id })
-		.onConflict((oc) => oc.column('key').doNothing()).execute();
+	await app.store.db
+		.insertInto('settings')
+		.values({ key: SETTING, value: customer.id })
+		.onConflict((oc) => oc.column('key').doNothing())
+		.execute();
 	const stored = await app.store.db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirstOrThrow();
 	return stored.value;
 }

@@ -34,8 +34,12 @@ export async function openChargeFor(app: App, serverId: string, kind: ChargeKind
 			if (open) {
 				// a scheduled tick never adopts an open charge it did not create
 				if (open.kind !== kind || (scheduleTick !== undefined && open.schedule_tick !== scheduleTick)) {
-					throw new Failure('CHARGE_PENDING', 'CONFLICT',
-						`Charge #${open.id} (${KIND_NAME[open.kind]}) is still open for this server; pay or cancel it first`, { chargeId: open.id });
+					throw new Failure(
+						'CHARGE_PENDING',
+						'CONFLICT',
+						`Charge #${open.id} (${KIND_NAME[open.kind]}) is still open for this server; pay or cancel it first`,
+						{ chargeId: open.id }
+					);
 				}
 				return completeAtStripe(app, stripe, open);
 			}
@@ -57,9 +61,12 @@ export async function completeAtStripe(app: App, stripe: Stripe, charge: Charge)
 		if (isTransient(error)) {
 			// Stripe may or may not have the object: keep the charge (and its key) to resume, never start over
 			await noteAttemptFailure(app.store, charge.id, 'stripe_unavailable', 'Stripe could not be reached', app.clock());
-			throw new Failure('STRIPE_UNAVAILABLE', 'SERVICE_UNAVAILABLE',
+			throw new Failure(
+				'STRIPE_UNAVAILABLE',
+				'SERVICE_UNAVAILABLE',
 				`Stripe could not be reached. Nothing was charged; charge #${charge.id} is kept and will be completed when Stripe answers (try again, or cancel it).`,
-				{ chargeId: charge.id });
+				{ chargeId: charge.id }
+			);
 		}
 		const failure = stripeFailure(error);
 		// Stripe refused this charge for good: release its window so the usage can be billed again
@@ -72,19 +79,30 @@ async function draftCharge(app: App, stripe: Stripe, serverId: string, kind: Cha
 	const { store, config } = app;
 	const server = await getServer(store, serverId);
 	// bill exactly what the ledger has seen: sample this machine first, so its time up to now is stored
-	const lastSeen = server.id === LOCAL_SERVER_ID ? (await app.meter.sample()).last_seen_at : (await latestRun(store, server.id))?.last_seen_at;
+	const lastSeen =
+		server.id === LOCAL_SERVER_ID ? (await app.meter.sample()).last_seen_at : (await latestRun(store, server.id))?.last_seen_at;
 	if (lastSeen === undefined) throw nothingToBill(server.name);
 	// a scheduled run bills up to its tick, not up to whenever it got round to this server
 	const windowEnd = scheduleTick === undefined ? lastSeen : Math.min(lastSeen, scheduleTick);
 	const statement = await openStatement(store, config, server, windowEnd);
-	if (statement.periodStart === null || statement.billableSeconds === 0 || windowEnd <= statement.periodStart) throw nothingToBill(server.name);
+	if (statement.periodStart === null || statement.billableSeconds === 0 || windowEnd <= statement.periodStart)
+		throw nothingToBill(server.name);
 	const cur = config.currency;
 	if (statement.amountMinor < cur.minimumMinor) {
 		const amountFormatted = formatMoney(minorToMajor(statement.amountMinor, cur), cur.code, 'en');
 		const minimumFormatted = formatMoney(minorToMajor(cur.minimumMinor, cur), cur.code, 'en');
-		throw new Failure('BELOW_MINIMUM', 'PRECONDITION_FAILED',
+		throw new Failure(
+			'BELOW_MINIMUM',
+			'PRECONDITION_FAILED',
 			`The unbilled amount ${amountFormatted} is below Stripe's minimum charge of ${minimumFormatted}; the usage carries over to the next charge`,
-			{ amountMinor: Number(statement.amountMinor), minimumMinor: Number(cur.minimumMinor), amountFormatted, minimumFormatted, currency: cur.code });
+			{
+				amountMinor: Number(statement.amountMinor),
+				minimumMinor: Number(cur.minimumMinor),
+				amountFormatted,
+				minimumFormatted,
+				currency: cur.code
+			}
+		);
 	}
 	const collectionMethod = kind === 'invoice' ? await collectionMethodFor(stripe, await ensureCustomer(app, stripe, server)) : null;
 	return {
@@ -105,8 +123,12 @@ async function draftCharge(app: App, stripe: Stripe, serverId: string, kind: Cha
 }
 
 function chargeForTick(app: App, serverId: string, tick: number): Promise<Charge | undefined> {
-	return app.store.db.selectFrom('charges').selectAll().where('server_id', '=', serverId).where('schedule_tick', '=', tick).executeTakeFirst();
+	return app.store.db
+		.selectFrom('charges')
+		.selectAll()
+		.where('server_id', '=', serverId)
+		.where('schedule_tick', '=', tick)
+		.executeTakeFirst();
 }
 
-const nothingToBill = (name: string) =>
-	new Failure('NOTHING_TO_BILL', 'PRECONDITION_FAILED', `${name} has no unbilled usage yet`);
+const nothingToBill = (name: string) => new Failure('NOTHING_TO_BILL', 'PRECONDITION_FAILED', `${name} has no unbilled usage yet`);

@@ -8,7 +8,10 @@ import { syncCharge } from './sync';
  * completed with their original idempotency keys; pending ones are checked against Stripe
  * in case a webhook was missed. Safe to run any time, from any instance.
  */
-export async function reconcileCharges(app: App, { includePending }: { includePending: boolean }): Promise<{ completed: number; synced: number; failed: number }> {
+export async function reconcileCharges(
+	app: App,
+	{ includePending }: { includePending: boolean }
+): Promise<{ completed: number; synced: number; failed: number }> {
 	const stripe = app.stripe;
 	const result = { completed: 0, synced: 0, failed: 0 };
 	if (!stripe) return result;
@@ -23,7 +26,10 @@ export async function reconcileCharges(app: App, { includePending }: { includePe
 			}
 		} catch (error) {
 			result.failed++;
-			app.logger.warn({ chargeId: charge.id, err: error instanceof Error ? error.message : String(error) }, 'reconciliation of a charge failed; will retry');
+			app.logger.warn(
+				{ chargeId: charge.id, err: error instanceof Error ? error.message : String(error) },
+				'reconciliation of a charge failed; will retry'
+			);
 		}
 	}
 	if (result.completed || result.synced || result.failed) app.logger.info(result, 'charges reconciled');

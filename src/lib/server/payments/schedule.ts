@@ -27,16 +27,25 @@ export class BillingSchedule {
 	#timer: NodeJS.Timeout | undefined;
 	#stopped = false;
 
-	constructor(private readonly app: App, private readonly expression: string) {}
+	constructor(
+		private readonly app: App,
+		private readonly expression: string
+	) {}
 
 	async start(): Promise<void> {
 		const now = this.app.clock();
 		// catch up a tick missed while no instance ran — but never one from before the schedule was set
-		await this.app.store.db.insertInto('settings').values({ key: SINCE_SETTING, value: String(now) })
-			.onConflict((oc) => oc.column('key').doNothing()).execute();
-		const since = Number((await this.app.store.db.selectFrom('settings').select('value').where('key', '=', SINCE_SETTING).executeTakeFirstOrThrow()).value);
+		await this.app.store.db
+			.insertInto('settings')
+			.values({ key: SINCE_SETTING, value: String(now) })
+			.onConflict((oc) => oc.column('key').doNothing())
+			.execute();
+		const since = Number(
+			(await this.app.store.db.selectFrom('settings').select('value').where('key', '=', SINCE_SETTING).executeTakeFirstOrThrow()).value
+		);
 		const previous = this.#cron(now).prev().getTime();
-		if (previous > since) await runBillingTick(this.app, previous).catch((error) => this.app.logger.error({ err: error }, 'catch-up billing tick failed'));
+		if (previous > since)
+			await runBillingTick(this.app, previous).catch((error) => this.app.logger.error({ err: error }, 'catch-up billing tick failed'));
 		this.#arm();
 	}
 
@@ -95,14 +104,23 @@ export async function runBillingTick(app: App, tick: number): Promise<TickReport
 /** Claims a tick in the database: the primary key lets exactly one instance (or run) bill it. */
 async function claim(app: App, tick: number): Promise<'claimed' | 'already-done' | 'taken-by-another-instance'> {
 	const now = app.clock();
-	const inserted = await app.store.db.insertInto('billing_ticks').values({ tick, started_at: now, finished_at: null })
-		.onConflict((oc) => oc.column('tick').doNothing()).returning('tick').executeTakeFirst();
+	const inserted = await app.store.db
+		.insertInto('billing_ticks')
+		.values({ tick, started_at: now, finished_at: null })
+		.onConflict((oc) => oc.column('tick').doNothing())
+		.returning('tick')
+		.executeTakeFirst();
 	if (inserted) return 'claimed';
 	const row = await app.store.db.selectFrom('billing_ticks').selectAll().where('tick', '=', tick).executeTakeFirstOrThrow();
 	if (row.finished_at !== null) return 'already-done';
 	if (now - row.started_at < STALE_TICK_MS) return 'taken-by-another-instance';
 	// its instance died: take it over, unless someone else just did
-	const taken = await app.store.db.updateTable('billing_ticks').set({ started_at: now })
-		.where('tick', '=', tick).where('started_at', '=', row.started_at).where('finished_at', 'is', null).executeTakeFirst();
+	const taken = await app.store.db
+		.updateTable('billing_ticks')
+		.set({ started_at: now })
+		.where('tick', '=', tick)
+		.where('started_at', '=', row.started_at)
+		.where('finished_at', 'is', null)
+		.executeTakeFirst();
 	return Number(taken.numUpdatedRows) > 0 ? 'claimed' : 'taken-by-another-instance';
 }

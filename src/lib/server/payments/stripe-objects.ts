@@ -73,8 +73,17 @@ export async function createInvoiceAt(app: App, stripe: Stripe, charge: Charge):
 			{ idempotencyKey: idempotencyKey(charge, `item-${line.id}`) }
 		);
 	}
-	const invoice = await stripe.invoices.finalizeInvoice(draft.id!, { auto_advance: true }, { idempotencyKey: idempotencyKey(charge, 'finalize') });
-	const stored = await recordStripeObject(app.store, charge.id, { stripeId: invoice.id!, hostedInvoiceUrl: invoice.hosted_invoice_url }, app.clock());
+	const invoice = await stripe.invoices.finalizeInvoice(
+		draft.id!,
+		{ auto_advance: true },
+		{ idempotencyKey: idempotencyKey(charge, 'finalize') }
+	);
+	const stored = await recordStripeObject(
+		app.store,
+		charge.id,
+		{ stripeId: invoice.id!, hostedInvoiceUrl: invoice.hosted_invoice_url },
+		app.clock()
+	);
 	if (invoice.status === 'paid') await settleCharge(app.store, charge.id, 'succeeded', app.clock());
 	return stored;
 }

@@ -54,7 +54,11 @@ export function stripeFailure(error: unknown): Failure {
 		return new Failure('STRIPE_RATE_LIMITED', 'TOO_MANY_REQUESTS', 'Stripe is rate limiting requests; try again in a moment');
 	}
 	if (isTransient(error)) {
-		return new Failure('STRIPE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'Stripe could not be reached; nothing was charged, try again in a moment');
+		return new Failure(
+			'STRIPE_UNAVAILABLE',
+			'SERVICE_UNAVAILABLE',
+			'Stripe could not be reached; nothing was charged, try again in a moment'
+		);
 	}
 	if (error instanceof E.StripeAuthenticationError || error instanceof E.StripePermissionError) {
 		return new Failure('STRIPE_ERROR', 'BAD_GATEWAY', 'Stripe rejected the configured API key; check STRIPE_SECRET_KEY');

@@ -13,7 +13,10 @@ export async function applyPaymentIntent(app: App, charge: Charge, intent: Strip
 	switch (intent.status) {
 		case 'succeeded':
 			if (intent.amount_received !== charge.amount_minor || intent.currency !== charge.currency) {
-				app.logger.error({ chargeId: charge.id, paymentIntent: intent.id, received: intent.amount_received, expected: charge.amount_minor }, 'payment amount differs from the ledger');
+				app.logger.error(
+					{ chargeId: charge.id, paymentIntent: intent.id, received: intent.amount_received, expected: charge.amount_minor },
+					'payment amount differs from the ledger'
+				);
 			}
 			return settleCharge(app.store, charge.id, 'succeeded', now);
 		case 'canceled':
@@ -21,8 +24,13 @@ export async function applyPaymentIntent(app: App, charge: Charge, intent: Strip
 		case 'requires_payment_method':
 			// a decline: the customer may retry on the same Payment Intent, so the charge stays open
 			if (intent.last_payment_error) {
-				await noteAttemptFailure(app.store, charge.id, intent.last_payment_error.decline_code ?? intent.last_payment_error.code ?? 'payment_failed',
-					intent.last_payment_error.message ?? 'The payment failed', now);
+				await noteAttemptFailure(
+					app.store,
+					charge.id,
+					intent.last_payment_error.decline_code ?? intent.last_payment_error.code ?? 'payment_failed',
+					intent.last_payment_error.message ?? 'The payment failed',
+					now
+				);
 				return true;
 			}
 			return false;

@@ -32,7 +32,8 @@ export async function receiveWebhook(app: App, rawBody: string, signature: strin
 	if (seen) return { status: 200, body: { received: true, duplicate: true } };
 	await handler(app, event);
 	// recorded after applying: a crash in between re-applies on Stripe's retry, which handlers tolerate
-	await app.store.db.insertInto('webhook_events')
+	await app.store.db
+		.insertInto('webhook_events')
 		.values({ id: event.id, type: event.type, charge_id: null, received_at: app.clock() })
 		.onConflict((oc) => oc.column('id').doNothing())
 		.execute();
@@ -70,7 +71,14 @@ function onInvoice(outcome: 'paid' | 'failed' | 'apply'): Handler {
 			return;
 		}
 		if (outcome === 'paid') await settleCharge(app.store, charge.id, 'succeeded', app.clock());
-		else if (outcome === 'failed') await noteAttemptFailure(app.store, charge.id, 'payment_failed', 'Stripe could not collect the invoice; it retries automatically', app.clock());
+		else if (outcome === 'failed')
+			await noteAttemptFailure(
+				app.store,
+				charge.id,
+				'payment_failed',
+				'Stripe could not collect the invoice; it retries automatically',
+				app.clock()
+			);
 		else await applyInvoice(app, charge, invoice);
 	};
 }

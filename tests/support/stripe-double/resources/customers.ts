@@ -8,9 +8,31 @@ import type { State } from '../state';
 import type { HandlerContext, Params } from '../types';
 
 const PARAMS = [
-	'address', 'balance', 'cash_balance', 'coupon', 'description', 'email', 'invoice_prefix', 'invoice_settings', 'metadata',
-	'name', 'next_invoice_sequence', 'payment_method', 'phone', 'preferred_locales', 'promotion_code', 'shipping', 'source',
-	'tax', 'tax_exempt', 'tax_id_data', 'test_clock', 'validate', 'default_source', 'business_name', 'individual_name',
+	'address',
+	'balance',
+	'cash_balance',
+	'coupon',
+	'description',
+	'email',
+	'invoice_prefix',
+	'invoice_settings',
+	'metadata',
+	'name',
+	'next_invoice_sequence',
+	'payment_method',
+	'phone',
+	'preferred_locales',
+	'promotion_code',
+	'shipping',
+	'source',
+	'tax',
+	'tax_exempt',
+	'tax_id_data',
+	'test_clock',
+	'validate',
+	'default_source',
+	'business_name',
+	'individual_name'
 ];
 const INVOICE_SETTINGS = ['custom_fields', 'default_payment_method', 'footer', 'rendering_options'];
 
@@ -22,7 +44,10 @@ function defaultPaymentMethod(state: State, params: Params): string | null | und
 	if (typeof settings !== 'object' || Array.isArray(settings)) throw invalidRequest('Invalid object', { param: 'invoice_settings' });
 	for (const key of Object.keys(settings)) {
 		if (!INVOICE_SETTINGS.includes(key)) {
-			throw invalidRequest(`Received unknown parameter: invoice_settings[${key}]`, { code: 'parameter_unknown', param: `invoice_settings[${key}]` });
+			throw invalidRequest(`Received unknown parameter: invoice_settings[${key}]`, {
+				code: 'parameter_unknown',
+				param: `invoice_settings[${key}]`
+			});
 		}
 	}
 	const pm = optString(params, 'invoice_settings', 'default_payment_method');
@@ -44,13 +69,29 @@ export function createCustomer(ctx: HandlerContext) {
 	checkKnown(ctx.params, PARAMS);
 	const defaultPm = defaultPaymentMethod(ctx.state, ctx.params);
 	const customer = {
-		id: newId('cus', 14), object: 'customer', address: null, balance: 0, created: nowSeconds(), currency: null,
-		default_source: null, delinquent: false, description: null, discount: null, email: null,
+		id: newId('cus', 14),
+		object: 'customer',
+		address: null,
+		balance: 0,
+		created: nowSeconds(),
+		currency: null,
+		default_source: null,
+		delinquent: false,
+		description: null,
+		discount: null,
+		email: null,
 		invoice_prefix: randomString(8, 'ABCDEF0123456789'),
 		invoice_settings: { custom_fields: null, default_payment_method: defaultPm ?? null, footer: null, rendering_options: null },
-		livemode: false, metadata: mergeMetadata({}, optMetadata(ctx.params)), name: null, next_invoice_sequence: 1, phone: null,
-		preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null,
-		...contactFields(ctx.params),
+		livemode: false,
+		metadata: mergeMetadata({}, optMetadata(ctx.params)),
+		name: null,
+		next_invoice_sequence: 1,
+		phone: null,
+		preferred_locales: [],
+		shipping: null,
+		tax_exempt: 'none',
+		test_clock: null,
+		...contactFields(ctx.params)
 	};
 	return ctx.state.add('customers', customer);
 }

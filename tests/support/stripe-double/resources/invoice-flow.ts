@@ -15,35 +15,54 @@ export function assertDraft(inv: any): void {
 
 function lineFor(ii: any, invoiceId: string) {
 	return {
-		id: newId('il'), object: 'line_item', amount: ii.amount, currency: ii.currency, description: ii.description,
-		discount_amounts: [], discountable: ii.discountable, discounts: [], invoice: invoiceId, livemode: false,
+		id: newId('il'),
+		object: 'line_item',
+		amount: ii.amount,
+		currency: ii.currency,
+		description: ii.description,
+		discount_amounts: [],
+		discountable: ii.discountable,
+		discounts: [],
+		invoice: invoiceId,
+		livemode: false,
 		metadata: { ...ii.metadata },
 		parent: {
 			type: 'invoice_item_details',
 			invoice_item_details: { invoice_item: ii.id, proration: false, proration_details: { credited_items: null }, subscription: null },
-			subscription_item_details: null,
+			subscription_item_details: null
 		},
-		period: { ...ii.period }, pretax_credit_amounts: [], pricing: ii.pricing, quantity: ii.quantity,
-		quantity_decimal: ii.quantity_decimal, subscription: null, subtotal: ii.amount, taxes: [],
+		period: { ...ii.period },
+		pretax_credit_amounts: [],
+		pricing: ii.pricing,
+		quantity: ii.quantity,
+		quantity_decimal: ii.quantity_decimal,
+		subscription: null,
+		subtotal: ii.amount,
+		taxes: []
 	};
 }
 
 export function recalculate(inv: any): void {
 	const subtotal = inv.lines.data.reduce((sum: number, line: any) => sum + line.amount, 0);
 	Object.assign(inv, {
-		subtotal, subtotal_excluding_tax: subtotal, total: subtotal, total_excluding_tax: subtotal,
-		amount_due: Math.max(0, subtotal), amount_remaining: Math.max(0, subtotal) - inv.amount_paid,
+		subtotal,
+		subtotal_excluding_tax: subtotal,
+		total: subtotal,
+		total_excluding_tax: subtotal,
+		amount_due: Math.max(0, subtotal),
+		amount_remaining: Math.max(0, subtotal) - inv.amount_paid
 	});
 	inv.lines.total_count = inv.lines.data.length;
 }
 
-const lineIndex = (inv: any, iiId: string) =>
-	inv.lines.data.findIndex((l: any) => l.parent?.invoice_item_details?.invoice_item === iiId);
+const lineIndex = (inv: any, iiId: string) => inv.lines.data.findIndex((l: any) => l.parent?.invoice_item_details?.invoice_item === iiId);
 
 export function attachItem(inv: any, ii: any): void {
 	assertDraft(inv);
 	if (ii.currency !== inv.currency) {
-		throw invalidRequest(`The currency of the invoice item (${ii.currency}) must match the currency of the invoice (${inv.currency}).`, { param: 'currency' });
+		throw invalidRequest(`The currency of the invoice item (${ii.currency}) must match the currency of the invoice (${inv.currency}).`, {
+			param: 'currency'
+		});
 	}
 	ii.invoice = inv.id;
 	inv.lines.data.push(lineFor(ii, inv.id));
@@ -83,11 +102,14 @@ export function finalize(state: State, emit: Emit, inv: any): any {
 	const token = `test_${randomString(48)}`;
 	const seq = customer ? customer.next_invoice_sequence++ : 1;
 	Object.assign(inv, {
-		status: 'open', number: `${customer?.invoice_prefix ?? 'TEST'}-${String(seq).padStart(4, '0')}`,
+		status: 'open',
+		number: `${customer?.invoice_prefix ?? 'TEST'}-${String(seq).padStart(4, '0')}`,
 		hosted_invoice_url: `https://invoice.stripe.com/i/acct_test/${token}`,
 		invoice_pdf: `https://pay.stripe.com/invoice/acct_test/${token}/pdf`,
-		effective_at: now, automatically_finalizes_at: null, ending_balance: 0,
-		next_payment_attempt: inv.collection_method === 'charge_automatically' && inv.auto_advance ? now + 3600 : null,
+		effective_at: now,
+		automatically_finalizes_at: null,
+		ending_balance: 0,
+		next_payment_attempt: inv.collection_method === 'charge_automatically' && inv.auto_advance ? now + 3600 : null
 	});
 	inv.status_transitions.finalized_at = now;
 	emit('invoice.finalized', inv);
@@ -111,8 +133,11 @@ export function chargeInvoice(state: State, emit: Emit, inv: any, pmRef: string 
 	if (!pmRef) throw cardError({ code: 'missing', message: 'Cannot charge a customer that has no active card.' });
 	const pm = resolvePaymentMethod(state, pmRef, undefined);
 	const { charge, decline } = attemptCharge(state, pm, {
-		amount: inv.amount_remaining, currency: inv.currency, customer: inv.customer, paymentIntent: null,
-		description: `Payment for Invoice ${inv.number}`,
+		amount: inv.amount_remaining,
+		currency: inv.currency,
+		customer: inv.customer,
+		paymentIntent: null,
+		description: `Payment for Invoice ${inv.number}`
 	});
 	inv.attempted = true;
 	inv.attempt_count += 1;

@@ -2,15 +2,26 @@
 import { invalidRequest, missingParam } from '../errors';
 import { newId, nowSeconds } from '../ids';
 import { filterCreated, paginate } from '../lists';
-import {
-	checkKnown, has, mergeMetadata, optBool, optCurrency, optInt, optMetadata, optString, reqInt, reqString,
-} from '../params';
+import { checkKnown, has, mergeMetadata, optBool, optCurrency, optInt, optMetadata, optString, reqInt, reqString } from '../params';
 import type { HandlerContext, Params } from '../types';
 import { assertDraft, attachItem, detachItem, syncItem } from './invoice-flow';
 
 const UPDATE_PARAMS = [
-	'amount', 'description', 'metadata', 'period', 'quantity', 'discountable', 'discounts', 'tax_behavior', 'tax_code',
-	'tax_rates', 'unit_amount_decimal', 'price_data', 'pricing', 'quantity_decimal', 'invoicing_rules',
+	'amount',
+	'description',
+	'metadata',
+	'period',
+	'quantity',
+	'discountable',
+	'discounts',
+	'tax_behavior',
+	'tax_code',
+	'tax_rates',
+	'unit_amount_decimal',
+	'price_data',
+	'pricing',
+	'quantity_decimal',
+	'invoicing_rules'
 ];
 const CREATE_PARAMS = [...UPDATE_PARAMS, 'customer', 'customer_account', 'invoice', 'currency', 'subscription'];
 
@@ -54,12 +65,28 @@ export function createInvoiceItem(ctx: HandlerContext) {
 	const quantity = optInt(p, ['quantity'], { min: 0 }) ?? 1;
 	const now = nowSeconds();
 	const ii = {
-		id: newId('ii'), object: 'invoiceitem', amount: amountOf(p, quantity),
-		currency: optCurrency(p) ?? invoice?.currency ?? customer.currency ?? 'usd', customer: customer.id,
-		customer_account: null, date: now, description: optString(p, 'description') ?? null,
-		discountable: optBool(p, 'discountable') ?? true, discounts: [], invoice: null as string | null, livemode: false,
-		metadata: mergeMetadata({}, optMetadata(p)), net_amount: 0, parent: null, period: period(p, { start: now, end: now }),
-		pricing: null, proration: false, quantity, quantity_decimal: String(quantity), tax_rates: [], test_clock: null,
+		id: newId('ii'),
+		object: 'invoiceitem',
+		amount: amountOf(p, quantity),
+		currency: optCurrency(p) ?? invoice?.currency ?? customer.currency ?? 'usd',
+		customer: customer.id,
+		customer_account: null,
+		date: now,
+		description: optString(p, 'description') ?? null,
+		discountable: optBool(p, 'discountable') ?? true,
+		discounts: [],
+		invoice: null as string | null,
+		livemode: false,
+		metadata: mergeMetadata({}, optMetadata(p)),
+		net_amount: 0,
+		parent: null,
+		period: period(p, { start: now, end: now }),
+		pricing: null,
+		proration: false,
+		quantity,
+		quantity_decimal: String(quantity),
+		tax_rates: [],
+		test_clock: null
 	};
 	ii.net_amount = ii.amount;
 	if (invoice) attachItem(invoice, ii);
@@ -92,7 +119,7 @@ export function updateInvoiceItem(ctx: HandlerContext) {
 		description: optString(p, 'description'),
 		discountable: optBool(p, 'discountable'),
 		metadata: mergeMetadata(ii.metadata, optMetadata(p)),
-		period: period(p, ii.period),
+		period: period(p, ii.period)
 	};
 	for (const [key, value] of Object.entries(changes)) if (value !== undefined) ii[key] = value;
 	ii.net_amount = ii.amount;
@@ -118,7 +145,7 @@ export function listInvoiceItems(ctx: HandlerContext) {
 		(ii) =>
 			(!customer || ii.customer === customer) &&
 			(!invoice || ii.invoice === invoice) &&
-			(pending === undefined || (ii.invoice === null) === pending),
+			(pending === undefined || (ii.invoice === null) === pending)
 	);
 	return paginate(filterCreated(items, ctx.params), ctx.params, '/v1/invoiceitems');
 }

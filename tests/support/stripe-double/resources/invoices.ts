@@ -3,21 +3,47 @@ import { isKnownPaymentMethod } from '../cards';
 import { invalidRequest, missingParam } from '../errors';
 import { newId, nowSeconds } from '../ids';
 import { filterCreated, paginate } from '../lists';
-import {
-	checkKnown, has, mergeMetadata, optBool, optCurrency, optEnum, optInt, optMetadata, optString, reqString,
-} from '../params';
+import { checkKnown, has, mergeMetadata, optBool, optCurrency, optEnum, optInt, optMetadata, optString, reqString } from '../params';
 import type { HandlerContext, Params } from '../types';
-import {
-	attachItem, chargeInvoice, finalize, markPaid, markUncollectible, notEditable, voidInvoice, assertPayable,
-} from './invoice-flow';
+import { attachItem, chargeInvoice, finalize, markPaid, markUncollectible, notEditable, voidInvoice, assertPayable } from './invoice-flow';
 
 const EDITABLE = [
-	'auto_advance', 'collection_method', 'days_until_due', 'due_date', 'description', 'footer', 'metadata',
-	'default_payment_method', 'statement_descriptor', 'custom_fields', 'account_tax_ids', 'automatic_tax', 'payment_settings',
-	'rendering', 'default_source', 'default_tax_rates', 'discounts', 'effective_at', 'issuer', 'on_behalf_of', 'shipping_cost',
-	'shipping_details', 'transfer_data', 'application_fee_amount', 'number', 'automatically_finalizes_at',
+	'auto_advance',
+	'collection_method',
+	'days_until_due',
+	'due_date',
+	'description',
+	'footer',
+	'metadata',
+	'default_payment_method',
+	'statement_descriptor',
+	'custom_fields',
+	'account_tax_ids',
+	'automatic_tax',
+	'payment_settings',
+	'rendering',
+	'default_source',
+	'default_tax_rates',
+	'discounts',
+	'effective_at',
+	'issuer',
+	'on_behalf_of',
+	'shipping_cost',
+	'shipping_details',
+	'transfer_data',
+	'application_fee_amount',
+	'number',
+	'automatically_finalizes_at'
 ];
-const CREATE_PARAMS = [...EDITABLE, 'customer', 'customer_account', 'currency', 'pending_invoice_items_behavior', 'from_invoice', 'subscription'];
+const CREATE_PARAMS = [
+	...EDITABLE,
+	'customer',
+	'customer_account',
+	'currency',
+	'pending_invoice_items_behavior',
+	'from_invoice',
+	'subscription'
+];
 const COLLECTION_METHODS = ['charge_automatically', 'send_invoice'] as const;
 
 function defaultPaymentMethod(ctx: HandlerContext): string | null | undefined {
@@ -38,7 +64,7 @@ function dueDate(params: Params, collection: string, created: number): number | 
 	}
 	if (days !== undefined || due !== undefined) {
 		throw invalidRequest('You can only set `days_until_due` or `due_date` if `collection_method` is `send_invoice`.', {
-			param: days !== undefined ? 'days_until_due' : 'due_date',
+			param: days !== undefined ? 'days_until_due' : 'due_date'
 		});
 	}
 	return null;
@@ -51,28 +77,80 @@ function newInvoice(ctx: HandlerContext, customer: any) {
 	const collection = optEnum(p, 'collection_method', COLLECTION_METHODS) ?? 'charge_automatically';
 	const autoAdvance = optBool(p, 'auto_advance') ?? false;
 	return {
-		id, object: 'invoice', account_country: 'US', account_name: 'Stripe Double', account_tax_ids: null, amount_due: 0,
-		amount_overpaid: 0, amount_paid: 0, amount_remaining: 0, amount_shipping: 0, application: null, attempt_count: 0,
-		attempted: false, auto_advance: autoAdvance,
+		id,
+		object: 'invoice',
+		account_country: 'US',
+		account_name: 'Stripe Double',
+		account_tax_ids: null,
+		amount_due: 0,
+		amount_overpaid: 0,
+		amount_paid: 0,
+		amount_remaining: 0,
+		amount_shipping: 0,
+		application: null,
+		attempt_count: 0,
+		attempted: false,
+		auto_advance: autoAdvance,
 		automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-		automatically_finalizes_at: autoAdvance ? created + 3600 : null, billing_reason: 'manual', collection_method: collection,
-		created, currency: optCurrency(p) ?? customer.currency ?? 'usd', custom_fields: null, customer: customer.id,
-		customer_account: null, customer_address: customer.address, customer_email: customer.email, customer_name: customer.name,
-		customer_phone: customer.phone, customer_shipping: null, customer_tax_exempt: customer.tax_exempt, customer_tax_ids: [],
-		default_payment_method: defaultPaymentMethod(ctx) ?? null, default_source: null, default_tax_rates: [],
-		description: optString(p, 'description') ?? null, discounts: [], due_date: dueDate(p, collection, created),
-		effective_at: null, ending_balance: null, footer: optString(p, 'footer') ?? null, from_invoice: null,
-		hosted_invoice_url: null, invoice_pdf: null, issuer: { type: 'self' }, last_finalization_error: null,
-		latest_revision: null, lines: { object: 'list', data: [] as any[], has_more: false, total_count: 0, url: `/v1/invoices/${id}/lines` },
-		livemode: false, metadata: mergeMetadata({}, optMetadata(p)), next_payment_attempt: null, number: null,
-		on_behalf_of: null, parent: null,
+		automatically_finalizes_at: autoAdvance ? created + 3600 : null,
+		billing_reason: 'manual',
+		collection_method: collection,
+		created,
+		currency: optCurrency(p) ?? customer.currency ?? 'usd',
+		custom_fields: null,
+		customer: customer.id,
+		customer_account: null,
+		customer_address: customer.address,
+		customer_email: customer.email,
+		customer_name: customer.name,
+		customer_phone: customer.phone,
+		customer_shipping: null,
+		customer_tax_exempt: customer.tax_exempt,
+		customer_tax_ids: [],
+		default_payment_method: defaultPaymentMethod(ctx) ?? null,
+		default_source: null,
+		default_tax_rates: [],
+		description: optString(p, 'description') ?? null,
+		discounts: [],
+		due_date: dueDate(p, collection, created),
+		effective_at: null,
+		ending_balance: null,
+		footer: optString(p, 'footer') ?? null,
+		from_invoice: null,
+		hosted_invoice_url: null,
+		invoice_pdf: null,
+		issuer: { type: 'self' },
+		last_finalization_error: null,
+		latest_revision: null,
+		lines: { object: 'list', data: [] as any[], has_more: false, total_count: 0, url: `/v1/invoices/${id}/lines` },
+		livemode: false,
+		metadata: mergeMetadata({}, optMetadata(p)),
+		next_payment_attempt: null,
+		number: null,
+		on_behalf_of: null,
+		parent: null,
 		payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-		period_end: created, period_start: created, post_payment_credit_notes_amount: 0, pre_payment_credit_notes_amount: 0,
-		receipt_number: null, rendering: null, shipping_cost: null, shipping_details: null, starting_balance: 0,
-		statement_descriptor: optString(p, 'statement_descriptor') ?? null, status: 'draft',
+		period_end: created,
+		period_start: created,
+		post_payment_credit_notes_amount: 0,
+		pre_payment_credit_notes_amount: 0,
+		receipt_number: null,
+		rendering: null,
+		shipping_cost: null,
+		shipping_details: null,
+		starting_balance: 0,
+		statement_descriptor: optString(p, 'statement_descriptor') ?? null,
+		status: 'draft',
 		status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
-		subtotal: 0, subtotal_excluding_tax: 0, test_clock: null, total: 0, total_discount_amounts: [],
-		total_excluding_tax: 0, total_pretax_credit_amounts: [], total_taxes: [], webhooks_delivered_at: null,
+		subtotal: 0,
+		subtotal_excluding_tax: 0,
+		test_clock: null,
+		total: 0,
+		total_discount_amounts: [],
+		total_excluding_tax: 0,
+		total_pretax_credit_amounts: [],
+		total_taxes: [],
+		webhooks_delivered_at: null
 	};
 }
 
@@ -109,7 +187,8 @@ export function updateInvoice(ctx: HandlerContext) {
 		footer: optString(p, 'footer'),
 		default_payment_method: defaultPaymentMethod(ctx),
 		collection_method: collection,
-		due_date: has(p, 'days_until_due') || has(p, 'due_date') || has(p, 'collection_method') ? dueDate(p, collection, inv.created) : undefined,
+		due_date:
+			has(p, 'days_until_due') || has(p, 'due_date') || has(p, 'collection_method') ? dueDate(p, collection, inv.created) : undefined
 	};
 	for (const [key, value] of Object.entries(changes)) if (value !== undefined) inv[key] = value;
 	return inv;
@@ -126,16 +205,24 @@ export function deleteInvoice(ctx: HandlerContext) {
 
 export function listInvoices(ctx: HandlerContext) {
 	checkKnown(ctx.params, [
-		'customer', 'customer_account', 'status', 'collection_method', 'created', 'due_date', 'limit', 'starting_after', 'ending_before',
-		'subscription',
+		'customer',
+		'customer_account',
+		'status',
+		'collection_method',
+		'created',
+		'due_date',
+		'limit',
+		'starting_after',
+		'ending_before',
+		'subscription'
 	]);
 	const filters: Params = {
 		customer: optString(ctx.params, 'customer'),
 		status: optEnum(ctx.params, 'status', ['draft', 'open', 'paid', 'uncollectible', 'void'] as const),
-		collection_method: optEnum(ctx.params, 'collection_method', COLLECTION_METHODS),
+		collection_method: optEnum(ctx.params, 'collection_method', COLLECTION_METHODS)
 	};
 	const items = [...ctx.state.invoices.values()].filter((inv) =>
-		Object.entries(filters).every(([key, value]) => !value || inv[key] === value),
+		Object.entries(filters).every(([key, value]) => !value || inv[key] === value)
 	);
 	return paginate(filterCreated(items, ctx.params), ctx.params, '/v1/invoices');
 }
@@ -162,7 +249,8 @@ export function payInvoiceHandler(ctx: HandlerContext) {
 		return markPaid(ctx.emit, inv, true);
 	}
 	const customer = ctx.state.customers.get(inv.customer);
-	const pm = optString(ctx.params, 'payment_method') ?? inv.default_payment_method ?? customer?.invoice_settings.default_payment_method ?? null;
+	const pm =
+		optString(ctx.params, 'payment_method') ?? inv.default_payment_method ?? customer?.invoice_settings.default_payment_method ?? null;
 	return chargeInvoice(ctx.state, ctx.emit, inv, pm);
 }
 

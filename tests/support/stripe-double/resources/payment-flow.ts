@@ -15,7 +15,7 @@ export function unexpectedState(pi: any, action: 'confirm' | 'cancel', allowed: 
 	const past = action === 'confirm' ? 'confirmed' : 'canceled';
 	return invalidRequest(
 		`You cannot ${action} this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be ${past}: ${allowed.join(', ')}.`,
-		{ code: 'payment_intent_unexpected_state', payment_intent: deepClone(pi) },
+		{ code: 'payment_intent_unexpected_state', payment_intent: deepClone(pi) }
 	);
 }
 
@@ -30,7 +30,7 @@ function paymentMethodFor(state: State, pi: any, input: ConfirmInput) {
 	if (pi.payment_method) return resolvePaymentMethod(state, pi.payment_method, undefined);
 	throw invalidRequest(
 		"You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
-		{ code: 'payment_intent_unexpected_state', param: 'payment_method', payment_intent: deepClone(pi) },
+		{ code: 'payment_intent_unexpected_state', param: 'payment_method', payment_intent: deepClone(pi) }
 	);
 }
 
@@ -46,14 +46,18 @@ export function confirmIntent(state: State, emit: Emit, pi: any, input: ConfirmI
 		currency: pi.currency,
 		customer: pi.customer,
 		paymentIntent: pi.id,
-		description: pi.description,
+		description: pi.description
 	});
 	pi.latest_charge = charge.id;
 	if (decline) {
 		const error = { ...decline, charge: charge.id, payment_method: deepClone(pm) };
 		pi.status = 'requires_payment_method';
 		pi.payment_method = null;
-		pi.last_payment_error = { type: 'card_error', doc_url: `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}`, ...error };
+		pi.last_payment_error = {
+			type: 'card_error',
+			doc_url: `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}`,
+			...error
+		};
 		emit('payment_intent.payment_failed', pi);
 		throw cardError({ ...error, payment_intent: deepClone(pi) });
 	}

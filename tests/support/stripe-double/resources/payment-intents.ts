@@ -4,28 +4,76 @@ import { invalidRequest, missingParam } from '../errors';
 import { deepClone } from '../form';
 import { newId, nowSeconds, randomString } from '../ids';
 import { filterCreated, paginate } from '../lists';
-import {
-	checkKnown, has, mergeMetadata, optBool, optCurrency, optEnum, optMetadata, optString, reqInt,
-} from '../params';
+import { checkKnown, has, mergeMetadata, optBool, optCurrency, optEnum, optMetadata, optString, reqInt } from '../params';
 import type { HandlerContext, Params } from '../types';
 import { CONFIRMABLE, cancelIntent, confirmIntent } from './payment-flow';
 
 const COMMON = [
-	'amount', 'currency', 'customer', 'description', 'metadata', 'receipt_email', 'payment_method', 'payment_method_data',
-	'payment_method_types', 'payment_method_options', 'payment_method_configuration', 'excluded_payment_method_types',
-	'setup_future_usage', 'shipping', 'statement_descriptor', 'statement_descriptor_suffix', 'transfer_group',
-	'application_fee_amount', 'capture_method', 'transfer_data', 'amount_details', 'payment_details', 'hooks',
-	'allowed_payment_method_types', 'customer_account',
+	'amount',
+	'currency',
+	'customer',
+	'description',
+	'metadata',
+	'receipt_email',
+	'payment_method',
+	'payment_method_data',
+	'payment_method_types',
+	'payment_method_options',
+	'payment_method_configuration',
+	'excluded_payment_method_types',
+	'setup_future_usage',
+	'shipping',
+	'statement_descriptor',
+	'statement_descriptor_suffix',
+	'transfer_group',
+	'application_fee_amount',
+	'capture_method',
+	'transfer_data',
+	'amount_details',
+	'payment_details',
+	'hooks',
+	'allowed_payment_method_types',
+	'customer_account'
 ];
 const CREATE_PARAMS = [
-	...COMMON, 'automatic_payment_methods', 'confirm', 'confirmation_method', 'confirmation_token', 'error_on_requires_action',
-	'mandate', 'mandate_data', 'off_session', 'on_behalf_of', 'radar_options', 'return_url', 'use_stripe_sdk',
+	...COMMON,
+	'automatic_payment_methods',
+	'confirm',
+	'confirmation_method',
+	'confirmation_token',
+	'error_on_requires_action',
+	'mandate',
+	'mandate_data',
+	'off_session',
+	'on_behalf_of',
+	'radar_options',
+	'return_url',
+	'use_stripe_sdk'
 ];
 const CONFIRM_PARAMS = [
-	'client_secret', 'payment_method', 'payment_method_data', 'payment_method_options', 'payment_method_types', 'receipt_email',
-	'return_url', 'setup_future_usage', 'shipping', 'off_session', 'mandate', 'mandate_data', 'error_on_requires_action',
-	'use_stripe_sdk', 'capture_method', 'confirmation_token', 'radar_options', 'amount_details', 'payment_details', 'hooks',
-	'allowed_payment_method_types', 'excluded_payment_method_types', 'amount_to_confirm',
+	'client_secret',
+	'payment_method',
+	'payment_method_data',
+	'payment_method_options',
+	'payment_method_types',
+	'receipt_email',
+	'return_url',
+	'setup_future_usage',
+	'shipping',
+	'off_session',
+	'mandate',
+	'mandate_data',
+	'error_on_requires_action',
+	'use_stripe_sdk',
+	'capture_method',
+	'confirmation_token',
+	'radar_options',
+	'amount_details',
+	'payment_details',
+	'hooks',
+	'allowed_payment_method_types',
+	'excluded_payment_method_types',
+	'amount_to_confirm'
 ];
 const CANCEL_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
 const AMOUNT_LIMITS = { min: 1, max: 99_999_999 };
@@ -43,7 +91,7 @@ function automaticPaymentMethods(params: Params) {
 	const explicitTypes = ['allowed_payment_method_types', 'payment_method_types'].find((k) => has(params, k));
 	if (has(params, 'automatic_payment_methods') && explicitTypes) {
 		throw invalidRequest(`You may only specify one of these parameters: automatic_payment_methods, ${explicitTypes}.`, {
-			param: 'automatic_payment_methods',
+			param: 'automatic_payment_methods'
 		});
 	}
 	if (paymentMethodTypes(params)) return null;
@@ -64,19 +112,50 @@ function newPaymentIntent(ctx: HandlerContext) {
 	if (customer) ctx.state.load('customers', customer, { inUrl: false });
 	const id = newId('pi');
 	return {
-		id, object: 'payment_intent', allowed_payment_method_types: paymentMethodTypes(p) ?? null, amount, amount_capturable: 0, amount_details: { tip: {} }, amount_received: 0,
-		application: null, application_fee_amount: null, automatic_payment_methods: automatic, canceled_at: null,
-		cancellation_reason: null, capture_method: optString(p, 'capture_method') ?? 'automatic_async',
-		client_secret: `${id}_secret_${randomString(25)}`, confirmation_method: 'automatic', created: nowSeconds(), currency,
-		customer: customer ?? null, customer_account: null, description: optString(p, 'description') ?? null,
-		excluded_payment_method_types: null, last_payment_error: null, latest_charge: null, livemode: false, managed_payments: null,
-		metadata: mergeMetadata({}, optMetadata(p)), next_action: null, on_behalf_of: null, payment_method: null,
+		id,
+		object: 'payment_intent',
+		allowed_payment_method_types: paymentMethodTypes(p) ?? null,
+		amount,
+		amount_capturable: 0,
+		amount_details: { tip: {} },
+		amount_received: 0,
+		application: null,
+		application_fee_amount: null,
+		automatic_payment_methods: automatic,
+		canceled_at: null,
+		cancellation_reason: null,
+		capture_method: optString(p, 'capture_method') ?? 'automatic_async',
+		client_secret: `${id}_secret_${randomString(25)}`,
+		confirmation_method: 'automatic',
+		created: nowSeconds(),
+		currency,
+		customer: customer ?? null,
+		customer_account: null,
+		description: optString(p, 'description') ?? null,
+		excluded_payment_method_types: null,
+		last_payment_error: null,
+		latest_charge: null,
+		livemode: false,
+		managed_payments: null,
+		metadata: mergeMetadata({}, optMetadata(p)),
+		next_action: null,
+		on_behalf_of: null,
+		payment_method: null,
 		payment_method_configuration_details: null,
 		payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
-		payment_method_types: paymentMethodTypes(p) ?? ['card'], payment_record: null, processing: null,
-		receipt_email: optString(p, 'receipt_email') ?? null, review: null, setup_future_usage: null, shipping: null, source: null,
-		statement_descriptor: null, statement_descriptor_suffix: null, status: 'requires_payment_method', transfer_data: null,
-		transfer_group: null,
+		payment_method_types: paymentMethodTypes(p) ?? ['card'],
+		payment_record: null,
+		processing: null,
+		receipt_email: optString(p, 'receipt_email') ?? null,
+		review: null,
+		setup_future_usage: null,
+		shipping: null,
+		source: null,
+		statement_descriptor: null,
+		statement_descriptor_suffix: null,
+		status: 'requires_payment_method',
+		transfer_data: null,
+		transfer_group: null
 	};
 }
 
@@ -85,7 +164,7 @@ function loadIntent(ctx: HandlerContext) {
 	const pi = ctx.state.load('paymentIntents', ctx.id);
 	if (ctx.auth.mode === 'publishable' && ctx.auth.clientSecret !== pi.client_secret) {
 		throw invalidRequest('The client_secret provided does not match the client_secret associated with the PaymentIntent.', {
-			param: 'client_secret',
+			param: 'client_secret'
 		});
 	}
 	return pi;
@@ -111,7 +190,7 @@ export function createPaymentIntent(ctx: HandlerContext) {
 	if (!confirm) return pi;
 	return confirmIntent(ctx.state, ctx.emit, pi, {
 		payment_method: optString(ctx.params, 'payment_method'),
-		payment_method_data: ctx.params.payment_method_data,
+		payment_method_data: ctx.params.payment_method_data
 	});
 }
 
@@ -124,7 +203,7 @@ function assertAmountEditable(pi: any) {
 	if (CONFIRMABLE.includes(pi.status)) return;
 	throw invalidRequest(
 		`This PaymentIntent's amount could not be updated because it has a status of ${pi.status}. You may only update the amount of a PaymentIntent with one of the following statuses: ${CONFIRMABLE.join(', ')}.`,
-		{ code: 'payment_intent_unexpected_state', param: 'amount', payment_intent: deepClone(pi) },
+		{ code: 'payment_intent_unexpected_state', param: 'amount', payment_intent: deepClone(pi) }
 	);
 }
 
@@ -141,7 +220,7 @@ export function updatePaymentIntent(ctx: HandlerContext) {
 		customer,
 		description: optString(p, 'description'),
 		receipt_email: optString(p, 'receipt_email'),
-		metadata: mergeMetadata(pi.metadata, optMetadata(p)),
+		metadata: mergeMetadata(pi.metadata, optMetadata(p))
 	};
 	const pm = paymentMethodParam(ctx);
 	for (const [key, value] of Object.entries(changes)) if (value !== undefined) pi[key] = value;
@@ -155,7 +234,7 @@ export function confirmPaymentIntentHandler(ctx: HandlerContext) {
 	if (has(ctx.params, 'receipt_email')) pi.receipt_email = optString(ctx.params, 'receipt_email');
 	return confirmIntent(ctx.state, ctx.emit, pi, {
 		payment_method: optString(ctx.params, 'payment_method'),
-		payment_method_data: ctx.params.payment_method_data,
+		payment_method_data: ctx.params.payment_method_data
 	});
 }
 

@@ -46,12 +46,17 @@ export const createInvoice = adminProcedure.input(target).mutation(async ({ ctx,
 
 /** Charge history, newest first; pass nextCursor back as `cursor` for the next page. */
 export const charges = adminProcedure
-	.input(z.object({
-		serverId: serverId.optional(),
-		limit: z.number().int().min(1).max(100).default(20),
-		cursor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-		locale: locale.optional()
-	}).strict().optional())
+	.input(
+		z
+			.object({
+				serverId: serverId.optional(),
+				limit: z.number().int().min(1).max(100).default(20),
+				cursor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+				locale: locale.optional()
+			})
+			.strict()
+			.optional()
+	)
 	.query(async ({ ctx, input }) => {
 		const server = await getServer(ctx.app.store, input?.serverId ?? LOCAL_SERVER_ID);
 		const page = await listCharges(ctx.app.store, server.id, input?.limit ?? 20, input?.cursor);
@@ -59,8 +64,9 @@ export const charges = adminProcedure
 	});
 
 /** Cancels an open charge at Stripe and releases its window. */
-export const cancelCharge = adminProcedure.input(chargeId).mutation(async ({ ctx, input }) =>
-	chargeView(await cancel(ctx.app, input.chargeId), ctx.locale));
+export const cancelCharge = adminProcedure
+	.input(chargeId)
+	.mutation(async ({ ctx, input }) => chargeView(await cancel(ctx.app, input.chargeId), ctx.locale));
 
 /** Asks Stripe for a charge's state now (the dashboard calls it after a payment, before the webhook lands). */
 export const syncCharge = adminProcedure.input(chargeId).mutation(async ({ ctx, input }) => {

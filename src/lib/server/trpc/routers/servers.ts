@@ -10,16 +10,29 @@ const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time 
 
 /** Servers (all, or the first `limit`) with their latest run and whether they are online. */
 export const servers = adminProcedure
-	.input(z.object({ limit: z.number().int().min(1).max(100_000).optional() }).strict().optional())
+	.input(
+		z
+			.object({ limit: z.number().int().min(1).max(100_000).optional() })
+			.strict()
+			.optional()
+	)
 	.query(({ ctx, input }) => fleet(ctx.app.store, ctx.app.clock(), input?.limit));
 
 /** Registers a remote server; the agent token in the answer is shown only this once. */
 export const addServer = adminProcedure
-	.input(z.object({
-		id: serverId,
-		name: z.string().trim().min(1).max(100),
-		hourlyRate: z.string().trim().refine((v) => parseRate(v) !== undefined, 'must be a decimal number with up to 6 decimal places').optional()
-	}).strict())
+	.input(
+		z
+			.object({
+				id: serverId,
+				name: z.string().trim().min(1).max(100),
+				hourlyRate: z
+					.string()
+					.trim()
+					.refine((v) => parseRate(v) !== undefined, 'must be a decimal number with up to 6 decimal places')
+					.optional()
+			})
+			.strict()
+	)
 	.mutation(({ ctx, input }) => add(ctx.app.store, input, ctx.app.clock()));
 
 export const rotateAgentToken = adminProcedure
@@ -31,9 +44,16 @@ export const rotateAgentToken = adminProcedure
  * bootTime, was up at seenAt". An agent may only report its own server.
  */
 export const heartbeat = agentProcedure
-	.input(z.object({
-		beats: z.array(z.object({ serverId: serverId.optional(), bootTime: isoTime, seenAt: isoTime.optional() }).strict()).min(1).max(1000)
-	}).strict())
+	.input(
+		z
+			.object({
+				beats: z
+					.array(z.object({ serverId: serverId.optional(), bootTime: isoTime, seenAt: isoTime.optional() }).strict())
+					.min(1)
+					.max(1000)
+			})
+			.strict()
+	)
 	.mutation(({ ctx, input }) => {
 		const now = ctx.app.clock();
 		const own = ctx.auth.role === 'agent' ? ctx.auth.serverId : undefined;
