@@ -90,8 +90,8 @@ async function addRemoteServer(databaseUrl: string) {
 	await store.db
 		.insertInto('runs')
 		.values([
-			{ server_id: REMOTE, boot_time: t0, last_seen_at: t0 + 2 * 3600_000 },
-			{ server_id: REMOTE, boot_time: t0 + 3 * 3600_000, last_seen_at: t0 + 5 * 3600_000 + 17_000 }
+			{ server_id: REMOTE, boot_time: t0, last_seen_at: t0 + 2 * 3600_000, billable_from: t0 },
+			{ server_id: REMOTE, boot_time: t0 + 3 * 3600_000, last_seen_at: t0 + 5 * 3600_000 + 17_000, billable_from: t0 + 3 * 3600_000 }
 		])
 		.execute();
 	await store.close();

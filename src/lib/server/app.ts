@@ -4,6 +4,7 @@ import { databaseUnavailable, openStore, type Store } from './db';
 import { createLogger, type Logger } from './log';
 import { LocalMeter, type Clock } from './metering/meter';
 import { ensureLocalServer } from './metering/servers';
+import { installationId } from './db/installation';
 import { fileUptime, systemUptime, type UptimeSource } from './metering/uptime';
 import { Limits } from './auth/limits';
 import { Sessions } from './auth/sessions';
@@ -32,6 +33,8 @@ export class App {
 	readonly locks = new KeyedLock();
 	readonly sessions: Sessions;
 	readonly limits: Limits;
+	/** random, made with the database: in every idempotency key and Stripe object's metadata (one Stripe account, many installations) */
+	installationId = '';
 	/** set when BILLING_SCHEDULE is (and Stripe is configured) */
 	schedule: BillingSchedule | undefined;
 	#timers: NodeJS.Timeout[] = [];
@@ -58,7 +61,8 @@ export class App {
 		const store = await openStore(config.database);
 		const app = new App(config, store, logger, uptime, clock);
 		try {
-			await ensureLocalServer(store, config.serverName, clock());
+			await ensureLocalServer(store, config.serverName, config.meteringStart ?? null, clock());
+			app.installationId = await installationId(store);
 			await app.meter.sample();
 		} catch (error) {
 			await store.close().catch(() => {});

@@ -3,7 +3,8 @@ import { isUniqueViolation, transaction } from '../db';
 import type { Charge, ChargeKind, ChargeStatus } from '../db/schema';
 import { notFound } from '../errors';
 import { OPEN_STATUSES } from './ledger';
-import type { StatementLine } from './pricing';
+import type { ChainState } from './chain';
+import type { MonthLine } from './pricing';
 
 export interface ChargeDraft {
 	serverId: string;
@@ -15,8 +16,13 @@ export interface ChargeDraft {
 	description: string;
 	collectionMethod?: Charge['collection_method'];
 	scheduleTick?: number;
-	lines: (StatementLine & { description: string })[];
+	/** where billing stops once this charge is live */
+	state: ChainState;
+	items: (MonthLine & { description: string })[];
 }
+
+/** Rows per INSERT: far below SQLite's bound on variables per statement (32,766; 999 in old builds). */
+const ITEMS_PER_INSERT = 50;
 
 /**
  * Writes a charge (status `creating`) and its lines in one transaction, before anything
@@ -45,24 +51,30 @@ export async function reserveCharge(store: Store, draft: ChargeDraft, now: numbe
 					collection_method: draft.collectionMethod ?? null,
 					schedule_tick: draft.scheduleTick ?? null,
 					created_at: now,
-					updated_at: now
+					updated_at: now,
+					frontier: draft.state.frontier,
+					anchor_run_id: draft.state.runId,
+					anchor_start: Number.isFinite(draft.state.runStart) ? draft.state.runStart : null,
+					review_reason: null,
+					stripe_attempt: 0
 				})
 				.returningAll()
 				.executeTakeFirstOrThrow();
-			if (draft.lines.length > 0) {
+			for (let i = 0; i < draft.items.length; i += ITEMS_PER_INSERT) {
 				await tx
-					.insertInto('charge_lines')
+					.insertInto('charge_items')
 					.values(
-						draft.lines.map((l) => ({
+						draft.items.slice(i, i + ITEMS_PER_INSERT).map((item) => ({
 							charge_id: charge.id,
-							run_id: l.runId,
-							period_start: l.periodStart,
-							period_end: l.periodEnd,
-							month: l.month,
-							metered_seconds: l.meteredSeconds,
-							billable_seconds: l.billableSeconds,
-							amount_minor: Number(l.amountMinor),
-							description: l.description
+							server_id: draft.serverId,
+							month: item.month,
+							rate: item.rate,
+							period_start: item.periodStart,
+							period_end: item.periodEnd,
+							run_count: item.runCount,
+							billable_seconds: item.billableSeconds,
+							amount_minor: Number(item.amountMinor),
+							description: item.description
 						}))
 					)
 					.execute();
@@ -81,8 +93,18 @@ export async function getCharge(store: Store, id: number): Promise<Charge> {
 	return charge;
 }
 
-export function chargeLines(store: Store, chargeId: number) {
-	return store.db.selectFrom('charge_lines').selectAll().where('charge_id', '=', chargeId).orderBy('id').execute();
+export function chargeItems(store: Store, chargeId: number) {
+	return store.db.selectFrom('charge_items').selectAll().where('charge_id', '=', chargeId).orderBy('id').execute();
+}
+
+/** Stripe reported an amount or currency the ledger did not bill: the charge waits for the operator, never settles by itself. */
+export async function flagForReview(store: Store, chargeId: number, reason: string, now: number): Promise<void> {
+	await store.db
+		.updateTable('charges')
+		.set({ review_reason: reason, updated_at: now })
+		.where('id', '=', chargeId)
+		.where('review_reason', 'is', null)
+		.execute();
 }
 
 export function findChargeByStripeId(store: Store, stripeId: string): Promise<Charge | undefined> {

@@ -17,7 +17,7 @@ async function twoConnections() {
 	const app = await openStore({ kind: 'sqlite', path });
 	const cli = await openStore({ kind: 'sqlite', path });
 	open.push(app, cli);
-	await ensureLocalServer(app, 'web-1', 0);
+	await ensureLocalServer(app, 'web-1', null, 0);
 	await recordSample(app, 'local', 0, 3600_000);
 	return { app, cli };
 }
@@ -39,7 +39,11 @@ const charge = (end: number) => ({
 	collection_method: null,
 	schedule_tick: null,
 	created_at: end,
-	updated_at: end
+	updated_at: end,
+	frontier: end,
+	anchor_run_id: null,
+	anchor_start: null,
+	review_reason: null
 });
 
 describe('server facts read once per database version (SQLite)', () => {
@@ -57,17 +61,17 @@ describe('server facts read once per database version (SQLite)', () => {
 		expect((await serverFacts(app, 'local')).window.runs[0].last_seen_at).toBe(7200_000);
 		await app.db.insertInto('charges').values(charge(5400_000)).execute();
 		const facts = await serverFacts(app, 'local');
-		expect(facts.window.windowStart).toBe(5400_000);
+		expect(facts.window.billed.periodEnd).toBe(5400_000);
 		expect(facts.lastCharge?.period_end).toBe(5400_000);
 	});
 
 	it('sees what another process committed (the CLI charging) within a millisecond', async () => {
 		const { app, cli } = await twoConnections();
 		const later = () => new Promise((r) => setTimeout(r, 2));
-		expect((await serverFacts(app, 'local')).window.windowStart).toBeNull();
+		expect((await serverFacts(app, 'local')).window.billed.periodEnd).toBeNull();
 		await cli.db.insertInto('charges').values(charge(1800_000)).execute();
 		await later();
-		expect((await serverFacts(app, 'local')).window.windowStart).toBe(1800_000);
+		expect((await serverFacts(app, 'local')).window.billed.periodEnd).toBe(1800_000);
 		await cli.db.updateTable('runs').set({ last_seen_at: 9000_000 }).execute();
 		await later();
 		expect((await serverFacts(app, 'local')).window.runs[0].last_seen_at).toBe(9000_000);

@@ -2,9 +2,10 @@ import type { Store } from '../db';
 import type { Charge, Run, Server } from '../db/schema';
 import { latestRun } from '../metering/runs';
 import { getServer, LOCAL_SERVER_ID } from '../metering/servers';
-import { chargedByMonth, lastSettledCharge, openCharge } from './ledger';
+import { billedMonths, lastSettledCharge, openCharge } from './ledger';
 import { loadOpenWindow, type OpenWindow } from './statement';
-import type { PricedPrefix } from './status-statement';
+import type { BilledMonth } from './pricing';
+import type { ChainedPrefix } from './status-statement';
 
 /** What the ledger holds about one server: everything its status needs from the database. */
 export interface ServerFacts {
@@ -14,10 +15,10 @@ export interface ServerFacts {
 	window: OpenWindow;
 	openCharge: Charge | undefined;
 	lastCharge: Charge | undefined;
-	/** what live charges billed per month, read when a monthly cap needs a month */
-	charged: Map<string, bigint>;
-	/** the open window's settled runs, priced once (status-statement.ts) */
-	prefix?: Promise<PricedPrefix>;
+	/** what live charges billed per month, read when a month is first needed */
+	billed: Map<string, BilledMonth>;
+	/** the open window's settled runs, chained once (status-statement.ts) */
+	prefix?: ChainedPrefix;
 }
 
 interface Entry {
@@ -56,15 +57,20 @@ async function loadFacts(store: Store, serverId: string): Promise<ServerFacts> {
 		openCharge(store, server.id),
 		lastSettledCharge(store, server.id)
 	]);
-	return { server, latestRun: latest, window, openCharge: open, lastCharge: last, charged: new Map() };
+	return { server, latestRun: latest, window, openCharge: open, lastCharge: last, billed: new Map() };
 }
 
 /** What live charges billed in these months, from the facts or, for months not read yet, the database. */
-export async function chargedIn(store: Store, facts: ServerFacts, months: string[]): Promise<ReadonlyMap<string, bigint>> {
-	const missing = months.filter((month) => !facts.charged.has(month));
+export async function billedIn(
+	store: Store,
+	facts: ServerFacts,
+	months: string[],
+	rate: string
+): Promise<ReadonlyMap<string, BilledMonth>> {
+	const missing = months.filter((month) => !facts.billed.has(month));
 	if (missing.length > 0) {
-		const read = await chargedByMonth(store, facts.server.id, missing);
-		for (const month of missing) facts.charged.set(month, read.get(month) ?? 0n);
+		const read = await billedMonths(store, facts.server.id, missing, rate);
+		for (const month of missing) facts.billed.set(month, read.get(month) ?? { secondsByRate: new Map(), amountMinor: 0n });
 	}
-	return facts.charged;
+	return facts.billed;
 }

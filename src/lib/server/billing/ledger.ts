@@ -1,24 +1,77 @@
 import { sql } from 'kysely';
 import type { Store } from '../db';
 import type { Charge, ChargeStatus } from '../db/schema';
+import { UNBILLED, type ChainState } from './chain';
+import type { BilledMonth } from './pricing';
 
 /** Charges that hold their window: a failed or canceled charge releases it. */
 export const LIVE_STATUSES: ChargeStatus[] = ['creating', 'pending', 'succeeded'];
 export const OPEN_STATUSES: ChargeStatus[] = ['creating', 'pending'];
 
-/** Where the server's unbilled usage starts: the end of its last live charge (null: never billed). */
-export async function billedUntil(store: Store, serverId: string): Promise<number | null> {
-	// max(period_end), written so the (server_id, period_end) index is walked from the end
-	// and stops at the first live charge instead of reading the server's whole history
+/** Where the server's billing stopped: the end of its last live charge and the chain state there. */
+export interface BilledSoFar {
+	/** the end of the last live charge's period; null when never billed */
+	periodEnd: number | null;
+	state: ChainState;
+	/** a charge from before cumulative billing: the chain restarts at its end */
+	legacy: boolean;
+}
+
+export async function billedSoFar(store: Store, serverId: string): Promise<BilledSoFar> {
+	// a server's charges follow one another, each from the state of the live one before it: the
+	// newest live charge holds the state (the (server_id, id) index is walked from the end)
 	const row = await store.db
 		.selectFrom('charges')
-		.select('period_end')
+		.select(['period_end', 'frontier', 'anchor_run_id', 'anchor_start'])
 		.where('server_id', '=', serverId)
 		.where('status', 'in', LIVE_STATUSES)
-		.orderBy('period_end', 'desc')
+		.orderBy('id', 'desc')
 		.limit(1)
 		.executeTakeFirst();
-	return row === undefined ? null : Number(row.period_end);
+	if (!row) return { periodEnd: null, state: UNBILLED, legacy: false };
+	const frontier = Number(row.frontier ?? row.period_end);
+	if (row.anchor_run_id === null || row.anchor_start === null) {
+		return { periodEnd: Number(row.period_end), state: { runId: null, runStart: frontier, frontier }, legacy: true };
+	}
+	return {
+		periodEnd: Number(row.period_end),
+		state: { runId: Number(row.anchor_run_id), runStart: Number(row.anchor_start), frontier },
+		legacy: false
+	};
+}
+
+/** What live charges billed the server in these months: seconds per rate and money (cumulative pricing, the cap). */
+export async function billedMonths(
+	store: Store,
+	serverId: string,
+	months: string[],
+	currentRate: string
+): Promise<Map<string, BilledMonth>> {
+	const billed = new Map<string, { secondsByRate: Map<string, number>; amountMinor: bigint }>();
+	if (months.length === 0) return billed;
+	const rows = await store.db
+		.selectFrom('charge_items')
+		.innerJoin('charges', 'charges.id', 'charge_items.charge_id')
+		.select([
+			'charge_items.month',
+			'charge_items.rate',
+			(eb) => eb.fn.sum<number>('charge_items.billable_seconds').as('seconds'),
+			(eb) => eb.fn.sum<number>('charge_items.amount_minor').as('amount')
+		])
+		.where('charge_items.server_id', '=', serverId)
+		.where('charges.status', 'in', LIVE_STATUSES)
+		.where('charge_items.month', 'in', months)
+		.groupBy(['charge_items.month', 'charge_items.rate'])
+		.execute();
+	for (const row of rows) {
+		let month = billed.get(row.month);
+		if (!month) billed.set(row.month, (month = { secondsByRate: new Map(), amountMinor: 0n }));
+		// lines from before rates were recorded were billed at the rate of their day: counted as today's
+		const rate = row.rate ?? currentRate;
+		month.secondsByRate.set(rate, (month.secondsByRate.get(rate) ?? 0) + Number(row.seconds));
+		month.amountMinor += BigInt(row.amount);
+	}
+	return billed;
 }
 
 /** The statuses inline, not as parameters, so the partial index `charges_one_open` answers. */
@@ -38,19 +91,4 @@ export function lastSettledCharge(store: Store, serverId: string): Promise<Charg
 		.orderBy('id', 'desc')
 		.limit(1)
 		.executeTakeFirst();
-}
-
-/** What live charges already billed per calendar month, for the monthly cap. */
-export async function chargedByMonth(store: Store, serverId: string, months: string[]): Promise<Map<string, bigint>> {
-	if (months.length === 0) return new Map();
-	const rows = await store.db
-		.selectFrom('charge_lines')
-		.innerJoin('charges', 'charges.id', 'charge_lines.charge_id')
-		.select(['charge_lines.month', (eb) => eb.fn.sum<number>('charge_lines.amount_minor').as('total')])
-		.where('charges.server_id', '=', serverId)
-		.where('charges.status', 'in', LIVE_STATUSES)
-		.where('charge_lines.month', 'in', months)
-		.groupBy('charge_lines.month')
-		.execute();
-	return new Map(rows.map((r) => [r.month, BigInt(r.total)]));
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { RunChain, UNBILLED, type ChainState } from './chain';
 import { currency } from './currency';
 import { majorToMinor, minorToMajor, parseRate, priceSeconds } from './money';
-import { priceStatement, type PricingRules, type RunSpan } from './pricing';
+import { priceMonths, type BilledMonth, type PricingRules } from './pricing';
 
 const HOUR = 3600;
 const T0 = Date.UTC(2026, 10, 10, 0, 0, 0); // 2026-11-10T00:00Z
@@ -18,11 +19,25 @@ function rules(overrides: Partial<PricingRules> & { rate?: string; code?: string
 	};
 }
 
-const run = (seconds: number, start = T0, firstBilling = true, runId = 1): RunSpan => ({
-	runId,
-	start,
-	end: start + seconds * 1000,
-	firstBilling
+interface TestRun {
+	id: number;
+	from: number;
+	until: number;
+}
+
+const run = (seconds: number, start = T0, id = 1): TestRun => ({ id, from: start, until: start + seconds * 1000 });
+
+/** Chains the runs from `state` and prices what they add against `billed`: what one charge computes. */
+function priceStatement(runs: TestRun[], r: PricingRules, billed = new Map<string, BilledMonth>(), state: ChainState = UNBILLED) {
+	const chain = new RunChain(r, state);
+	for (const each of runs) chain.add(each);
+	const priced = priceMonths(r, chain.months.values(), billed);
+	return { ...priced, billableSeconds: chain.billableSeconds, minimumApplied: chain.minimumApplied, state: chain.state };
+}
+
+const billedAt = (rate: string, seconds: number, amountMinor: bigint): BilledMonth => ({
+	secondsByRate: new Map([[rate, seconds]]),
+	amountMinor
 });
 
 describe('price of one run (hand-computed)', () => {
@@ -56,11 +71,12 @@ describe('price of one run (hand-computed)', () => {
 		expect(priceStatement([run(60)], rules()).minimumApplied).toBe(false);
 	});
 
-	it('applies the minimum once per run: a continuation of an already billed run pays its real seconds', () => {
-		const statement = priceStatement([run(30, T0, false)], rules());
-		expect(statement.billableSeconds).toBe(30);
-		expect(statement.amountMinor).toBe(1n); // 30 s × 100 / 3600 = 0.83 → 1
-		expect(statement.minimumApplied).toBe(false);
+	it('applies the minimum once per run: a run billed at 30 s (as 60 s) and again at 90 s costs 90 s in all', () => {
+		const first = priceStatement([run(30)], rules());
+		expect(first.billableSeconds).toBe(60);
+		const second = priceStatement([run(90)], rules(), new Map([['2026-11', billedAt('100', 60, first.amountMinor)]]), first.state);
+		expect(second.billableSeconds).toBe(30);
+		expect(first.amountMinor + second.amountMinor).toBe(priceSeconds(90n, parseRate('100')!, currency('jpy'))); // ¥3, not ¥4
 	});
 
 	it('rounds each run up to the billing increment (61 s in 15-min steps → 900 s → ¥25)', () => {
@@ -69,12 +85,12 @@ describe('price of one run (hand-computed)', () => {
 		expect(statement.amountMinor).toBe(25n);
 	});
 
-	it('prices each run as its own line, rounded once per line', () => {
-		// three runs of 20 s at ¥100/h with no minimum: 0.56 each → ¥1 each, not round(1.67) = ¥2
-		const runs = [run(20, T0, true, 1), run(20, T0 + 60_000, true, 2), run(20, T0 + 120_000, true, 3)];
+	it('bills one line per server and month, runs summed and rounded once', () => {
+		// three runs of 20 s at ¥100/h with no minimum: 60 s → ¥1.67 → ¥2 (not ¥1 + ¥1 + ¥1)
+		const runs = [run(20, T0, 1), run(20, T0 + 60_000, 2), run(20, T0 + 120_000, 3)];
 		const statement = priceStatement(runs, rules({ minimumSeconds: 0 }));
-		expect(statement.lines.map((l) => l.amountMinor)).toEqual([1n, 1n, 1n]);
-		expect(statement.amountMinor).toBe(3n);
+		expect(statement.lines.map((l) => [l.amountMinor, l.runCount])).toEqual([[2n, 3]]);
+		expect(statement.amountMinor).toBe(2n);
 	});
 });
 
@@ -99,10 +115,10 @@ describe('calendar months and the monthly cap', () => {
 	it('stops at the cap when it is reached mid-month, and starts afresh next month', () => {
 		// USD 10/h, cap $50: $40 already billed in November, 2 h more ($20) → only $10 fits
 		const r = rules({ rate: '10', code: 'usd', monthlyCapMinor: 5000n });
-		const statement = priceStatement([run(2 * HOUR)], r, new Map([['2026-11', 4000n]]));
+		const statement = priceStatement([run(2 * HOUR)], r, new Map([['2026-11', billedAt('10', 4 * HOUR, 4000n)]]));
 		expect(statement.amountMinor).toBe(1000n);
 		expect(statement.capApplied).toBe(true);
-		const december = priceStatement([run(2 * HOUR, Date.UTC(2026, 11, 5))], r, new Map([['2026-11', 5000n]]));
+		const december = priceStatement([run(2 * HOUR, Date.UTC(2026, 11, 5))], r, new Map([['2026-11', billedAt('10', 6 * HOUR, 5000n)]]));
 		expect(december.amountMinor).toBe(2000n);
 		expect(december.capApplied).toBe(false);
 	});

@@ -1,17 +1,21 @@
 import type { Config } from '../config';
 import type { Store } from '../db';
 import type { Server } from '../db/schema';
-import { runsSeenAfter } from '../metering/runs';
-import { billedUntil, chargedByMonth } from './ledger';
-import { parseRate } from './money';
-import { monthSplitter } from './months';
-import { priceStatement, type PricingRules, type Statement } from './pricing';
-import { spansInWindow, type RunTimes } from './window';
+import { runsFrom } from '../metering/runs';
+import { chainRuns, RunChain, type ChainState, type StoredRun } from './chain';
+import { billedMonths, billedSoFar, type BilledSoFar } from './ledger';
+import { formatRate, parseRate } from './money';
+import { priceMonths, type BilledMonth, type PricedMonths, type PricingRules } from './pricing';
 
-export interface OpenStatement extends Statement {
-	/** null when the server has no billable time yet */
+export interface OpenStatement extends PricedMonths {
+	/** the end of the last live charge, or the first billable second; null when there is nothing yet */
 	periodStart: number | null;
 	periodEnd: number;
+	meteredSeconds: number;
+	billableSeconds: number;
+	minimumApplied: boolean;
+	/** where billing stops if this statement is charged */
+	state: ChainState;
 	rules: PricingRules;
 }
 
@@ -26,23 +30,24 @@ export function pricingRules(config: Config, server: Pick<Server, 'hourly_rate'>
 	};
 }
 
-/** Where a server's open window starts and the runs it can bill, as stored. */
+/** Where a server's billing stopped and the runs from there on, as stored. */
 export interface OpenWindow {
-	/** the end of the last live charge; null when never billed */
-	windowStart: number | null;
-	/** runs seen after windowStart, oldest boot first */
-	runs: readonly RunTimes[];
+	billed: BilledSoFar;
+	/** in billing order */
+	runs: readonly StoredRun[];
 }
 
 export async function loadOpenWindow(store: Store, serverId: string): Promise<OpenWindow> {
-	const windowStart = await billedUntil(store, serverId);
-	return { windowStart, runs: await runsSeenAfter(store, serverId, windowStart) };
+	const billed = await billedSoFar(store, serverId);
+	const frontier = Number.isFinite(billed.state.frontier) ? billed.state.frontier : null;
+	return { billed, runs: await runsFrom(store, serverId, billed.state.runId, frontier) };
 }
 
+export type BilledLookup = (months: string[], rate: string) => Promise<ReadonlyMap<string, BilledMonth>>;
+
 /**
- * The server's unbilled usage up to `windowEnd`: from the end of its last live charge
- * (or its first billable second), priced line by line. `liveRun` extends the run the
- * app is watching right now up to `windowEnd`, so a status between samples is current.
+ * The server's unbilled usage up to `windowEnd`, priced month by month. `liveRun` extends
+ * the run the app is watching right now up to `windowEnd`, so a status between samples is current.
  */
 export async function openStatement(
 	store: Store,
@@ -52,34 +57,56 @@ export async function openStatement(
 	liveRun?: { id: number }
 ): Promise<OpenStatement> {
 	const window = await loadOpenWindow(store, server.id);
-	return priceOpenWindow(config, server, window, windowEnd, liveRun, (months) => chargedByMonth(store, server.id, months));
+	const rules = pricingRules(config, server);
+	const chain = chainThrough(rules, window, windowEnd, server.metering_start, liveRun);
+	return priceChain(rules, window, chain, windowEnd, (months, rate) => billedMonths(store, server.id, months, rate));
 }
 
-/** Prices an open window already read; `charged` gives what live charges billed in the given months (monthly cap). */
-export async function priceOpenWindow(
-	config: Config,
-	server: Pick<Server, 'hourly_rate'>,
+/** Runs the chain from where billing stopped through every run seen up to `windowEnd`. */
+export function chainThrough(
+	rules: PricingRules,
 	window: OpenWindow,
 	windowEnd: number,
-	liveRun: { id: number } | undefined,
-	charged: (months: string[]) => Promise<ReadonlyMap<string, bigint>>
-): Promise<OpenStatement> {
-	const rules = pricingRules(config, server);
-	const { windowStart } = window;
+	meteringStart: number | null,
+	liveRun?: { id: number }
+): RunChain {
 	const runs = liveRun ? extendRun(window.runs, liveRun.id, windowEnd) : window.runs;
-	const spans = spansInWindow(runs, windowStart, windowEnd, config.meteringStart);
-	const months = rules.monthlyCapMinor === undefined ? [] : monthsOf(spans, rules.timeZone);
-	const statement = priceStatement(spans, rules, await charged(months));
+	const chain = new RunChain(rules, window.billed.state);
+	for (const run of chainRuns(runs, windowEnd, meteringStart)) chain.add(run);
+	return chain;
+}
+
+/** Prices what a chain added, against what live charges already billed in its months. */
+export async function priceChain(
+	rules: PricingRules,
+	window: OpenWindow,
+	chain: RunChain,
+	windowEnd: number,
+	billed: BilledLookup
+): Promise<OpenStatement> {
+	const months = [...chain.months.values()];
+	const priced = priceMonths(
+		rules,
+		months,
+		await billed(
+			months.map((m) => m.month),
+			formatRate(rules.rateMicros)
+		)
+	);
 	return {
-		...statement,
-		periodStart: windowStart ?? spans[0]?.start ?? null,
+		...priced,
+		periodStart: window.billed.periodEnd ?? chain.firstStart ?? null,
 		periodEnd: windowEnd,
+		meteredSeconds: chain.meteredSeconds,
+		billableSeconds: chain.billableSeconds,
+		minimumApplied: chain.minimumApplied,
+		state: chain.state,
 		rules
 	};
 }
 
 /** The runs with one of them seen up to `until` (the live run, usually the last). */
-function extendRun(runs: readonly RunTimes[], id: number, until: number): readonly RunTimes[] {
+export function extendRun(runs: readonly StoredRun[], id: number, until: number): readonly StoredRun[] {
 	for (let i = runs.length - 1; i >= 0; i--) {
 		if (runs[i].id !== id) continue;
 		const extended = runs.slice();
@@ -87,11 +114,4 @@ function extendRun(runs: readonly RunTimes[], id: number, until: number): readon
 		return extended;
 	}
 	return runs;
-}
-
-export function monthsOf(spans: { start: number; end: number }[], timeZone: string): string[] {
-	const split = monthSplitter(timeZone);
-	const keys = new Set<string>();
-	for (const span of spans) for (const piece of split(span.start, span.end)) keys.add(piece.month);
-	return [...keys];
 }

@@ -1,83 +1,49 @@
-import type { Config } from '../config';
-import type { Server } from '../db/schema';
-import { StatementPricer } from './pricing';
-import { monthsOf, pricingRules, priceOpenWindow, type OpenStatement, type OpenWindow } from './statement';
-import { spansInWindow, type RunTimes } from './window';
+import { chainRuns, RunChain } from './chain';
+import { chainThrough, extendRun, priceChain, type BilledLookup, type OpenStatement, type OpenWindow } from './statement';
+import type { PricingRules } from './pricing';
 
-/** The open window's runs that no longer change, priced once: where the run still growing picks up. */
-export interface PricedPrefix {
-	liveRunId: number | undefined;
-	pricer: StatementPricer;
-	/** spansInWindow's running end after these runs (what the next run may not overlap) */
-	previousEnd: number;
+/** The open window's runs but the last, chained once: where the run still growing picks up. */
+export interface ChainedPrefix {
+	chain: RunChain;
 	/** the latest time these runs were seen: a window ending earlier would cut them */
 	seenUntil: number;
-	firstStart: number | undefined;
 }
-
-type Charged = (months: string[]) => Promise<ReadonlyMap<string, bigint>>;
 
 /**
- * priceOpenWindow for the status, with the same result, without work that grows with the
- * server's history: the runs before the live one (all runs, for a remote server) are priced
- * once per read of the ledger (`memo`, kept with it) and each request prices only the live
- * run. Shapes this shortcut does not cover take the plain way.
+ * openStatement for the status, with the same result, without work that grows with the
+ * server's history: every run but the last is chained once per read of the ledger (`memo`,
+ * kept with it), and each request adds only the last run, seen up to now.
  */
-export async function priceStatusWindow(
-	config: Config,
-	server: Pick<Server, 'hourly_rate'>,
+export function priceStatusWindow(
+	rules: PricingRules,
 	window: OpenWindow,
 	windowEnd: number,
+	meteringStart: number | null,
 	liveRun: { id: number } | undefined,
-	charged: Charged,
-	memo: { prefix?: Promise<PricedPrefix> }
+	billed: BilledLookup,
+	memo: { prefix?: ChainedPrefix }
 ): Promise<OpenStatement> {
 	const last = window.runs.at(-1);
-	if (liveRun && last?.id !== liveRun.id) return priceOpenWindow(config, server, window, windowEnd, liveRun, charged);
-	let pending = memo.prefix;
-	if (!pending) {
-		pending = memo.prefix = pricePrefix(config, server, window, liveRun ? window.runs.slice(0, -1) : window.runs, liveRun?.id, charged);
-		pending.catch(() => memo.prefix === pending && (memo.prefix = undefined));
+	if (!last || (liveRun && last.id !== liveRun.id)) {
+		return priceChain(rules, window, chainThrough(rules, window, windowEnd, meteringStart, liveRun), windowEnd, billed);
 	}
-	const prefix = await pending;
-	// another live run than the one priced around, or a clock behind a stored sample: the plain way
-	if (prefix.liveRunId !== liveRun?.id || windowEnd < prefix.seenUntil)
-		return priceOpenWindow(config, server, window, windowEnd, liveRun, charged);
-	const rules = prefix.pricer.rules;
-	let pricer = prefix.pricer.copy();
-	let firstStart = prefix.firstStart;
-	if (liveRun && last) {
-		const live: RunTimes = { ...last, last_seen_at: Math.max(last.last_seen_at, windowEnd) };
-		const spans = spansInWindow([live], window.windowStart, windowEnd, prefix.previousEnd);
-		pricer = prefix.pricer.copy(await charged(rules.monthlyCapMinor === undefined ? [] : monthsOf(spans, rules.timeZone)));
-		for (const span of spans) pricer.add(span);
-		firstStart ??= spans[0]?.start;
+	const prefix = (memo.prefix ??= chainPrefix(rules, window, meteringStart));
+	if (windowEnd < prefix.seenUntil) {
+		return priceChain(rules, window, chainThrough(rules, window, windowEnd, meteringStart, liveRun), windowEnd, billed);
 	}
-	return { ...pricer.statement(), periodStart: window.windowStart ?? firstStart ?? null, periodEnd: windowEnd, rules };
+	const chain = prefix.chain.copy();
+	const [lastRun] = liveRun ? extendRun([last], last.id, windowEnd) : [last];
+	for (const run of chainRuns([lastRun], windowEnd, meteringStart)) chain.add(run);
+	return priceChain(rules, window, chain, windowEnd, billed);
 }
 
-async function pricePrefix(
-	config: Config,
-	server: Pick<Server, 'hourly_rate'>,
-	window: OpenWindow,
-	runs: readonly RunTimes[],
-	liveRunId: number | undefined,
-	charged: Charged
-): Promise<PricedPrefix> {
-	const rules = pricingRules(config, server);
-	// a window without end cuts no run: each ends where it was last seen
-	const spans = spansInWindow(runs, window.windowStart, Infinity, config.meteringStart);
-	const pricer = new StatementPricer(
-		rules,
-		await charged(rules.monthlyCapMinor === undefined ? [] : monthsOf(spans, rules.timeZone)),
-		false
-	);
-	for (const span of spans) pricer.add(span);
-	let previousEnd = config.meteringStart ?? -Infinity;
+function chainPrefix(rules: PricingRules, window: OpenWindow, meteringStart: number | null): ChainedPrefix {
+	const chain = new RunChain(rules, window.billed.state);
+	const settled = window.runs.slice(0, -1);
+	// each settled run ends where it was last seen or where the next one starts, whatever the window
+	const runs = chainRuns(window.runs, Infinity, meteringStart).slice(0, -1);
+	for (const run of runs) chain.add(run);
 	let seenUntil = -Infinity;
-	for (const run of runs) {
-		previousEnd = Math.max(previousEnd, run.last_seen_at);
-		seenUntil = Math.max(seenUntil, run.last_seen_at);
-	}
-	return { liveRunId, pricer, previousEnd, seenUntil, firstStart: spans[0]?.start };
+	for (const run of settled) seenUntil = Math.max(seenUntil, run.last_seen_at);
+	return { chain, seenUntil };
 }

@@ -3,7 +3,8 @@ import type { App } from '../app';
 import type { Charge } from '../db/schema';
 import { LOCAL_SERVER_ID } from '../metering/servers';
 import { currency, type Currency } from './currency';
-import { chargedIn, serverFacts, type ServerFacts } from './facts';
+import { billedIn, serverFacts, type ServerFacts } from './facts';
+import { pricingRules } from './statement';
 import { formatRate, minorToMajor } from './money';
 import { priceStatusWindow } from './status-statement';
 
@@ -47,6 +48,8 @@ export interface ChargeView {
 	stripeId: string | null;
 	hostedInvoiceUrl: string | null;
 	failureMessage: string | null;
+	/** why the charge waits for the operator (Stripe reported another amount or currency); null normally */
+	reviewReason: string | null;
 	createdAt: string;
 }
 
@@ -63,6 +66,7 @@ export function chargeView(charge: Charge, locale: Locale): ChargeView {
 		stripeId: charge.stripe_id,
 		hostedInvoiceUrl: charge.hosted_invoice_url,
 		failureMessage: charge.failure_message,
+		reviewReason: charge.review_reason,
 		createdAt: iso(charge.created_at)
 	};
 }
@@ -126,12 +130,12 @@ async function makeStatus(
 	const { server, openCharge: pending, lastCharge: last } = facts;
 	const liveRun = liveRunId === undefined ? undefined : { id: liveRunId };
 	const statement = await priceStatusWindow(
-		config,
-		server,
+		pricingRules(config, server),
 		facts.window,
 		periodEnd,
+		server.metering_start,
 		liveRun,
-		(months) => chargedIn(store, facts, months),
+		(months, rate) => billedIn(store, facts, months, rate),
 		facts
 	);
 	const cur = config.currency;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
@@ -107,6 +108,77 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 			// a tick whose instance died before finishing can be taken over (charges are unique per tick)
 			async up(db: Kysely<any>) {
 				await db.schema.alterTable('billing_ticks').addColumn('finished_at', 'bigint').execute();
+			}
+		},
+		'2026-11-30-001-ledger-by-month': {
+			// Cumulative billing (issue 8): runs carry where their billable time may start, charges
+			// where billing stopped (the chain state), and lines become one per server and month.
+			async up(db: Kysely<any>) {
+				await db.schema
+					.alterTable('runs')
+					.addColumn('billable_from', 'bigint', (c) => c.notNull().defaultTo(0))
+					.execute();
+				await db.schema.alterTable('servers').addColumn('metering_start', 'bigint').execute();
+				await db.schema.alterTable('charges').addColumn('frontier', 'bigint').execute();
+				await db.schema.alterTable('charges').addColumn('anchor_run_id', 'bigint').execute();
+				await db.schema.alterTable('charges').addColumn('anchor_start', 'bigint').execute();
+				await db.schema.alterTable('charges').addColumn('review_reason', 'text').execute();
+				await db.schema
+					.alterTable('charges')
+					.addColumn('stripe_attempt', 'integer', (c) => c.notNull().defaultTo(0))
+					.execute();
+				await db.schema
+					.createTable('charge_items')
+					.addColumn('id', id)
+					.addColumn('charge_id', 'bigint', (c) => c.notNull().references('charges.id'))
+					.addColumn('server_id', 'text', (c) => c.notNull().references('servers.id'))
+					.addColumn('month', 'text', (c) => c.notNull())
+					.addColumn('rate', 'text')
+					.addColumn('period_start', 'bigint', (c) => c.notNull())
+					.addColumn('period_end', 'bigint', (c) => c.notNull())
+					.addColumn('run_count', 'integer', (c) => c.notNull())
+					.addColumn('billable_seconds', 'bigint', (c) => c.notNull())
+					.addColumn('amount_minor', 'bigint', (c) => c.notNull())
+					.addColumn('description', 'text', (c) => c.notNull())
+					.addCheckConstraint('charge_items_amount', sql`amount_minor >= 0`)
+					.execute();
+				await db.schema.createIndex('charge_items_charge').on('charge_items').columns(['charge_id', 'id']).execute();
+				await db.schema.createIndex('charge_items_server_month').on('charge_items').columns(['server_id', 'month']).execute();
+				// a run never starts before the end of the one seen before it: backfill that chain
+				const runs = await db
+					.selectFrom('runs')
+					.select(['id', 'server_id', 'boot_time', 'last_seen_at'])
+					.orderBy('server_id')
+					.orderBy('boot_time')
+					.execute();
+				let server: string | undefined;
+				let seen = -Infinity;
+				for (const run of runs) {
+					if (run.server_id !== server) [server, seen] = [run.server_id, -Infinity];
+					const from = Math.max(Number(run.boot_time), seen);
+					seen = Math.max(seen, Number(run.last_seen_at));
+					await db.updateTable('runs').set({ billable_from: from }).where('id', '=', run.id).execute();
+				}
+				await db.schema.createIndex('runs_server_from').on('runs').columns(['server_id', 'billable_from']).execute();
+				// remote servers bill from their registration; the local one from METERING_START (set at start-up)
+				await db
+					.updateTable('servers')
+					.set({ metering_start: sql`created_at` })
+					.where('is_local', '=', 0)
+					.execute();
+				// earlier charges billed up to their end, run by run: their lines become month lines
+				await db
+					.updateTable('charges')
+					.set({ frontier: sql`period_end` })
+					.execute();
+				await sql`insert into charge_items (charge_id, server_id, month, rate, period_start, period_end, run_count, billable_seconds, amount_minor, description)
+					select l.charge_id, c.server_id, l.month, null, min(l.period_start), max(l.period_end), count(distinct l.run_id), sum(l.billable_seconds), sum(l.amount_minor), min(l.description)
+					from charge_lines l join charges c on c.id = l.charge_id group by l.charge_id, c.server_id, l.month`.execute(db);
+				// every idempotency key and Stripe object of this database carries it (one Stripe account, many installations)
+				await db
+					.insertInto('settings')
+					.values({ key: 'installation_id', value: randomBytes(6).toString('hex') })
+					.execute();
 			}
 		}
 	};

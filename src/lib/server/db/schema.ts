@@ -12,6 +12,8 @@ export interface ServersTable {
 	/** SHA-256 of the agent's token; null for the local server */
 	agent_token_hash: string | null;
 	created_at: number;
+	/** no billable time before this (ms); null: from the first boot (the local server without METERING_START) */
+	metering_start: number | null;
 }
 
 export interface RunsTable {
@@ -19,6 +21,8 @@ export interface RunsTable {
 	server_id: string;
 	boot_time: number;
 	last_seen_at: number;
+	/** where this run's time may start: its boot, or the server's latest sighting when it was first seen (runs never overlap) */
+	billable_from: number;
 }
 
 export type ChargeKind = 'payment_intent' | 'invoice';
@@ -48,6 +52,30 @@ export interface ChargesTable {
 	schedule_tick: number | null;
 	created_at: number;
 	updated_at: number;
+	/** where billing stopped after this charge (chain.ts ChainState); null frontier: a charge from before cumulative billing */
+	frontier: number | null;
+	anchor_run_id: number | null;
+	anchor_start: number | null;
+	/** set when Stripe reported an amount or currency the ledger did not expect: never settled automatically */
+	review_reason: string | null;
+	/** bumped when Stripe keeps replaying a saved failure for the charge's keys, so the next try uses fresh keys */
+	stripe_attempt: Generated<number>;
+}
+
+/** One line of a charge: a server's new billable time in one calendar month, as sent to Stripe. */
+export interface ChargeItemsTable {
+	id: Generated<number>;
+	charge_id: number;
+	server_id: string;
+	month: string;
+	/** the hourly rate (decimal string); null for lines from before rates were recorded */
+	rate: string | null;
+	period_start: number;
+	period_end: number;
+	run_count: number;
+	billable_seconds: number;
+	amount_minor: number;
+	description: string;
 }
 
 export interface ChargeLinesTable {
@@ -94,6 +122,7 @@ export interface DB {
 	runs: RunsTable;
 	charges: ChargesTable;
 	charge_lines: ChargeLinesTable;
+	charge_items: ChargeItemsTable;
 	webhook_events: WebhookEventsTable;
 	sessions: SessionsTable;
 	billing_ticks: BillingTicksTable;
@@ -105,3 +134,4 @@ export type Run = Selectable<RunsTable>;
 export type Charge = Selectable<ChargesTable>;
 export type NewCharge = Insertable<ChargesTable>;
 export type ChargeLine = Selectable<ChargeLinesTable>;
+export type ChargeItem = Selectable<ChargeItemsTable>;

@@ -4,7 +4,7 @@ import type { DB } from '../db/schema';
 import { isUniqueViolation } from '../db';
 import { newToken, sha256 } from '../auth/tokens';
 import { Failure } from '../errors';
-import { LOCAL_SERVER_ID } from './servers';
+import { getServer, LOCAL_SERVER_ID } from './servers';
 
 /** A remote server counts as online while its last heartbeat is this recent. */
 export const ONLINE_WITHIN_MS = 2 * 60_000;
@@ -15,7 +15,7 @@ export const ONLINE_WITHIN_MS = 2 * 60_000;
  */
 export async function addServer(
 	store: Store,
-	input: { id: string; name: string; hourlyRate?: string },
+	input: { id: string; name: string; hourlyRate?: string; meteringStart?: number },
 	now: number
 ): Promise<{ serverId: string; token: string }> {
 	const token = newToken('sba_');
@@ -27,6 +27,8 @@ export async function addServer(
 				name: input.name,
 				is_local: 0,
 				hourly_rate: input.hourlyRate ?? null,
+				// no billable time before this: by default the moment it was registered (an agent cannot claim a boot in 1970)
+				metering_start: input.meteringStart ?? now,
 				stripe_customer_id: null,
 				agent_token_hash: sha256(token),
 				created_at: now
@@ -37,6 +39,24 @@ export async function addServer(
 		throw error;
 	}
 	return { serverId: input.id, token };
+}
+
+/** Renames a server, changes its rate (for time not billed yet) or its metering start. */
+export async function updateServer(
+	store: Store,
+	input: { serverId: string; name?: string; hourlyRate?: string; meteringStart?: number }
+): Promise<void> {
+	const patch = {
+		...(input.name !== undefined && { name: input.name }),
+		...(input.hourlyRate !== undefined && { hourly_rate: input.hourlyRate }),
+		...(input.meteringStart !== undefined && { metering_start: input.meteringStart })
+	};
+	if (Object.keys(patch).length === 0) {
+		await getServer(store, input.serverId);
+		return;
+	}
+	const result = await store.db.updateTable('servers').set(patch).where('id', '=', input.serverId).executeTakeFirst();
+	if (Number(result.numUpdatedRows) === 0) throw new Failure('SERVER_NOT_FOUND', 'NOT_FOUND', `No server with id "${input.serverId}"`);
 }
 
 /** Replaces a server's agent token (the old one stops working at once). */

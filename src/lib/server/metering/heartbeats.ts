@@ -1,12 +1,42 @@
 import type { App } from '../app';
 import { transaction } from '../db';
 import { Failure, notFound } from '../errors';
-import { recordSampleIn } from './runs';
+import type { Run } from '../db/schema';
+import { recordSampleIn, SAME_BOOT_MS } from './runs';
 
 export interface Heartbeat {
 	serverId: string;
 	bootTime: number;
 	seenAt: number;
+}
+
+/** Servers whose claims were clamped, by reason: logged once per process, not once per beat. */
+const clampedLogged = new Set<string>();
+
+/**
+ * An agent can be buggy, its clock wrong, its token stolen: claims outside the bounds are
+ * clamped (runs.ts, chain.ts) and never billed, and the operator hears of it once.
+ */
+function noteClamps(app: App, beat: Heartbeat, run: Run, meteringStart: number | null): void {
+	const reasons: [string, string][] = [];
+	if (meteringStart !== null && beat.bootTime < meteringStart) {
+		reasons.push([
+			'before-metering-start',
+			`claims a boot at ${new Date(beat.bootTime).toISOString()}, before its metering start ${new Date(meteringStart).toISOString()}: billed from the metering start`
+		]);
+	}
+	if (run.billable_from > run.boot_time + SAME_BOOT_MS) {
+		reasons.push([
+			'overlap',
+			`claims a boot at ${new Date(run.boot_time).toISOString()}, before its latest sighting: billed from ${new Date(run.billable_from).toISOString()}`
+		]);
+	}
+	for (const [reason, message] of reasons) {
+		const key = `${run.server_id}\u0000${reason}`;
+		if (clampedLogged.has(key)) continue;
+		clampedLogged.add(key);
+		app.logger.warn({ serverId: run.server_id, reason }, `server ${run.server_id} ${message}`);
+	}
 }
 
 /** How far ahead of this server's clock an agent's clock may be. */
@@ -34,11 +64,17 @@ export async function ingestHeartbeats(app: App, beats: Heartbeat[]): Promise<{ 
 		if (!known || known.seenAt < beat.seenAt) latest.set(key, { ...beat, seenAt: Math.min(beat.seenAt, now) });
 	}
 	const serverIds = [...new Set([...latest.values()].map((b) => b.serverId))];
-	const known = await app.store.db.selectFrom('servers').select('id').where('id', 'in', serverIds).execute();
-	const missing = serverIds.filter((id) => !known.some((k) => k.id === id));
-	if (missing.length) throw notFound('SERVER_NOT_FOUND', `No server with id "${missing[0]}"`);
-	await transaction(app.store, async (tx) => {
-		for (const beat of latest.values()) await recordSampleIn(tx, beat.serverId, beat.bootTime, beat.seenAt);
+	const servers = await app.store.db.selectFrom('servers').select(['id', 'metering_start']).where('id', 'in', serverIds).execute();
+	const meteringStart = new Map(servers.map((s) => [s.id, s.metering_start]));
+	const missing = serverIds.find((id) => !meteringStart.has(id));
+	if (missing !== undefined) throw notFound('SERVER_NOT_FOUND', `No server with id "${missing}"`);
+	// oldest sightings first: a backlog spanning a reboot arrives in the order it happened
+	const ordered = [...latest.values()].sort((a, b) => a.seenAt - b.seenAt);
+	const runs = await transaction(app.store, async (tx) => {
+		const recorded = [];
+		for (const beat of ordered) recorded.push(await recordSampleIn(tx, beat.serverId, beat.bootTime, beat.seenAt));
+		return recorded;
 	});
+	runs.forEach((run, i) => noteClamps(app, ordered[i], run, meteringStart.get(run.server_id) ?? null));
 	return { accepted: beats.length, samples: latest.size };
 }

@@ -4,8 +4,8 @@ import { notFound } from '../errors';
 
 export const LOCAL_SERVER_ID = 'local';
 
-/** Creates or renames this machine's server row (its name follows SERVER_NAME). */
-export async function ensureLocalServer(store: Store, name: string, now: number): Promise<void> {
+/** Creates or renames this machine's server row (its name follows SERVER_NAME, its metering start METERING_START). */
+export async function ensureLocalServer(store: Store, name: string, meteringStart: number | null, now: number): Promise<void> {
 	await store.db
 		.insertInto('servers')
 		.values({
@@ -15,9 +15,10 @@ export async function ensureLocalServer(store: Store, name: string, now: number)
 			hourly_rate: null,
 			stripe_customer_id: null,
 			agent_token_hash: null,
-			created_at: now
+			created_at: now,
+			metering_start: meteringStart
 		})
-		.onConflict((oc) => oc.column('id').doUpdateSet({ name }))
+		.onConflict((oc) => oc.column('id').doUpdateSet({ name, metering_start: meteringStart }))
 		.execute();
 }
 

@@ -24,9 +24,9 @@ export async function cancelCharge(app: App, chargeId: number): Promise<Charge> 
 		charge = await completeAtStripe(app, stripe, charge);
 		try {
 			if (charge.kind === 'payment_intent') {
-				await stripe.paymentIntents.cancel(charge.stripe_id!, {}, { idempotencyKey: idempotencyKey(charge, 'cancel') });
+				await stripe.paymentIntents.cancel(charge.stripe_id!, {}, { idempotencyKey: idempotencyKey(app.installationId, charge, 'cancel') });
 			} else {
-				await stripe.invoices.voidInvoice(charge.stripe_id!, {}, { idempotencyKey: idempotencyKey(charge, 'void') });
+				await stripe.invoices.voidInvoice(charge.stripe_id!, {}, { idempotencyKey: idempotencyKey(app.installationId, charge, 'void') });
 			}
 		} catch (error) {
 			if (error instanceof Stripe.errors.StripeInvalidRequestError && (await syncCharge(app, stripe, charge))) {

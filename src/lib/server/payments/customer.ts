@@ -23,8 +23,8 @@ export async function ensureCustomer(app: App, stripe: Stripe, server: Server): 
 		);
 	}
 	const customer = await stripe.customers.create(
-		{ email: customerEmail, name: customerName, metadata: { created_by: 'server-billing' } },
-		{ idempotencyKey: `customer-${customerEmail}-create` }
+		{ email: customerEmail, name: customerName, metadata: { created_by: 'server-billing', installation_id: app.installationId } },
+		{ idempotencyKey: `sb-${app.installationId}-customer-${customerEmail}-create` }
 	);
 	await app.store.db
 		.insertInto('settings')

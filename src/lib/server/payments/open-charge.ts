@@ -4,6 +4,7 @@ import type { App } from '../app';
 import { noteAttemptFailure, reserveCharge, settleCharge, type ChargeDraft } from '../billing/charges';
 import { lineDescription, periodDescription } from '../billing/describe';
 import { openCharge } from '../billing/ledger';
+import type { Currency } from '../billing/currency';
 import { minorToMajor } from '../billing/money';
 import { openStatement } from '../billing/statement';
 import type { Charge, ChargeKind } from '../db/schema';
@@ -75,6 +76,9 @@ export async function completeAtStripe(app: App, stripe: Stripe, charge: Charge)
 	}
 }
 
+/** Stripe holds at most 250 lines on an invoice: a longer window is billed over several charges. */
+export const MAX_ITEMS_PER_CHARGE = 250;
+
 async function draftCharge(app: App, stripe: Stripe, serverId: string, kind: ChargeKind, scheduleTick?: number): Promise<ChargeDraft> {
 	const { store, config } = app;
 	const server = await getServer(store, serverId);
@@ -83,43 +87,61 @@ async function draftCharge(app: App, stripe: Stripe, serverId: string, kind: Cha
 		server.id === LOCAL_SERVER_ID ? (await app.meter.sample()).last_seen_at : (await latestRun(store, server.id))?.last_seen_at;
 	if (lastSeen === undefined) throw nothingToBill(server.name);
 	// a scheduled run bills up to its tick, not up to whenever it got round to this server
-	const windowEnd = scheduleTick === undefined ? lastSeen : Math.min(lastSeen, scheduleTick);
-	const statement = await openStatement(store, config, server, windowEnd);
-	if (statement.periodStart === null || statement.billableSeconds === 0 || windowEnd <= statement.periodStart)
-		throw nothingToBill(server.name);
-	const cur = config.currency;
-	if (statement.amountMinor < cur.minimumMinor) {
-		const amountFormatted = formatMoney(minorToMajor(statement.amountMinor, cur), cur.code, 'en');
-		const minimumFormatted = formatMoney(minorToMajor(cur.minimumMinor, cur), cur.code, 'en');
-		throw new Failure(
-			'BELOW_MINIMUM',
-			'PRECONDITION_FAILED',
-			`The unbilled amount ${amountFormatted} is below Stripe's minimum charge of ${minimumFormatted}; the usage carries over to the next charge`,
-			{
-				amountMinor: Number(statement.amountMinor),
-				minimumMinor: Number(cur.minimumMinor),
-				amountFormatted,
-				minimumFormatted,
-				currency: cur.code
-			}
-		);
+	let windowEnd = scheduleTick === undefined ? lastSeen : Math.min(lastSeen, scheduleTick);
+	let statement = await openStatement(store, config, server, windowEnd);
+	for (let last = MAX_ITEMS_PER_CHARGE - 1; statement.lines.length > MAX_ITEMS_PER_CHARGE && last > 0; last--) {
+		windowEnd = statement.lines[last].periodEnd;
+		statement = await openStatement(store, config, server, windowEnd);
 	}
-	const collectionMethod = kind === 'invoice' ? await collectionMethodFor(stripe, await ensureCustomer(app, stripe, server)) : null;
+	if (statement.periodStart === null || statement.billableSeconds === 0) throw nothingToBill(server.name);
+	const cur = config.currency;
+	if (statement.amountMinor < cur.minimumMinor) throw belowMinimum(statement.amountMinor, cur);
+	const customer = kind === 'invoice' ? await atStripe(() => ensureCustomer(app, stripe, server)) : undefined;
+	const collectionMethod = customer ? await atStripe(() => collectionMethodFor(stripe, customer)) : null;
+	const periodStart = Math.min(statement.periodStart, windowEnd);
 	return {
 		serverId: server.id,
 		kind,
-		periodStart: statement.periodStart,
-		periodEnd: windowEnd,
+		periodStart,
+		periodEnd: Math.max(windowEnd, periodStart + 1000),
 		amountMinor: statement.amountMinor,
 		currency: cur.code,
-		description: periodDescription(server.name, statement.periodStart, windowEnd, config.timeZone),
+		description: periodDescription(server.name, periodStart, windowEnd, config.timeZone),
 		collectionMethod,
 		scheduleTick,
-		lines: statement.lines.map((line) => ({
+		state: statement.state,
+		items: statement.lines.map((line) => ({
 			...line,
 			description: lineDescription(server.name, line, statement.rules.rateMicros, cur, config.timeZone)
 		}))
 	};
+}
+
+/** A Stripe call made while drafting: its failures become the product's (an outage is a 503, not a 500). */
+async function atStripe<T>(call: () => Promise<T>): Promise<T> {
+	try {
+		return await call();
+	} catch (error) {
+		throw stripeFailure(error);
+	}
+}
+
+/** BELOW_MINIMUM names both amounts; nothing is written, so the usage carries over to the next charge. */
+export function belowMinimum(amountMinor: bigint, cur: Currency): Failure {
+	const amountFormatted = formatMoney(minorToMajor(amountMinor, cur), cur.code, 'en');
+	const minimumFormatted = formatMoney(minorToMajor(cur.minimumMinor, cur), cur.code, 'en');
+	return new Failure(
+		'BELOW_MINIMUM',
+		'PRECONDITION_FAILED',
+		`The unbilled amount ${amountFormatted} is below Stripe's minimum charge of ${minimumFormatted}; the usage carries over to the next charge`,
+		{
+			amountMinor: Number(amountMinor),
+			minimumMinor: Number(cur.minimumMinor),
+			amountFormatted,
+			minimumFormatted,
+			currency: cur.code
+		}
+	);
 }
 
 function chargeForTick(app: App, serverId: string, tick: number): Promise<Charge | undefined> {

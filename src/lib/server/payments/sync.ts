@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { App } from '../app';
-import { noteAttemptFailure, settleCharge } from '../billing/charges';
+import { flagForReview, noteAttemptFailure, settleCharge } from '../billing/charges';
 import type { Charge } from '../db/schema';
 
 /**
@@ -12,12 +12,7 @@ export async function applyPaymentIntent(app: App, charge: Charge, intent: Strip
 	const now = app.clock();
 	switch (intent.status) {
 		case 'succeeded':
-			if (intent.amount_received !== charge.amount_minor || intent.currency !== charge.currency) {
-				app.logger.error(
-					{ chargeId: charge.id, paymentIntent: intent.id, received: intent.amount_received, expected: charge.amount_minor },
-					'payment amount differs from the ledger'
-				);
-			}
+			if (await differs(app, charge, intent.id, intent.amount_received, intent.currency)) return true;
 			return settleCharge(app.store, charge.id, 'succeeded', now);
 		case 'canceled':
 			return settleCharge(app.store, charge.id, 'canceled', now, { code: 'canceled', message: intent.cancellation_reason ?? 'canceled' });
@@ -43,6 +38,7 @@ export async function applyInvoice(app: App, charge: Charge, invoice: Stripe.Inv
 	const now = app.clock();
 	switch (invoice.status) {
 		case 'paid':
+			if (await differs(app, charge, invoice.id ?? '', invoice.amount_paid, invoice.currency)) return true;
 			return settleCharge(app.store, charge.id, 'succeeded', now);
 		case 'void':
 			return settleCharge(app.store, charge.id, 'canceled', now, { code: 'voided', message: 'The invoice was voided' });
@@ -51,6 +47,21 @@ export async function applyInvoice(app: App, charge: Charge, invoice: Stripe.Inv
 		default:
 			return false;
 	}
+}
+
+/**
+ * A payment of another amount or currency than the ledger billed never settles a charge:
+ * it is flagged for the operator (dashboard, `charges` API) and logged as an error.
+ */
+async function differs(app: App, charge: Charge, stripeId: string, amountMinor: number, currency: string): Promise<boolean> {
+	if (amountMinor === charge.amount_minor && currency === charge.currency) return false;
+	const reason = `Stripe reported ${amountMinor} ${currency} paid on ${stripeId}; the ledger billed ${charge.amount_minor} ${charge.currency}`;
+	app.logger.error(
+		{ chargeId: charge.id, stripeId, amountMinor, currency, expected: charge.amount_minor },
+		'payment differs from the ledger: charge flagged for review'
+	);
+	await flagForReview(app.store, charge.id, reason, app.clock());
+	return true;
 }
 
 /** Asks Stripe for the charge's current state and applies it (for a missed webhook). */

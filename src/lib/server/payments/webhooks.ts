@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { App } from '../app';
-import { attachStripeId, findChargeByStripeId, getCharge, noteAttemptFailure, settleCharge } from '../billing/charges';
+import { attachStripeId, findChargeByStripeId, getCharge, noteAttemptFailure } from '../billing/charges';
 import type { Charge } from '../db/schema';
 import { applyInvoice, applyPaymentIntent } from './sync';
 
@@ -40,17 +40,25 @@ export async function receiveWebhook(app: App, rawBody: string, signature: strin
 	return { status: 200, body: { received: true } };
 }
 
-/** The charge an object belongs to: by our metadata (set at creation), else by its Stripe id. */
+/**
+ * The charge an object belongs to. Stripe sends every event of the account to every
+ * endpoint, so objects of another installation or integration are not ours: ours carry this
+ * installation's id. An object is matched by its Stripe id; one not recorded yet (the event
+ * outran the answer, or a crash) by the charge named in its metadata, if that charge is
+ * still being created and has no Stripe object. Objects from before installation ids are
+ * matched by their Stripe id alone.
+ */
 async function chargeFor(app: App, object: { id?: string; metadata?: Stripe.Metadata | null }): Promise<Charge | undefined> {
+	const installation = object.metadata?.installation_id;
+	if (installation !== undefined && installation !== app.installationId) return undefined;
+	const known = object.id ? await findChargeByStripeId(app.store, object.id) : undefined;
+	if (known || installation === undefined) return known;
 	const id = Number(object.metadata?.charge_id);
-	if (Number.isSafeInteger(id) && id > 0) {
-		const charge = await getCharge(app.store, id).catch(() => undefined);
-		if (charge && (charge.stripe_id === null || charge.stripe_id === object.id)) {
-			if (charge.stripe_id === null && object.id) await attachStripeId(app.store, charge.id, object.id, app.clock());
-			return charge;
-		}
-	}
-	return object.id ? findChargeByStripeId(app.store, object.id) : undefined;
+	if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+	const charge = await getCharge(app.store, id).catch(() => undefined);
+	if (!charge || charge.stripe_id !== null || charge.status !== 'creating' || !object.id) return undefined;
+	await attachStripeId(app.store, charge.id, object.id, app.clock());
+	return { ...charge, stripe_id: object.id };
 }
 
 function onPaymentIntent(): Handler {
@@ -62,7 +70,7 @@ function onPaymentIntent(): Handler {
 	};
 }
 
-function onInvoice(outcome: 'paid' | 'failed' | 'apply'): Handler {
+function onInvoice(outcome: 'failed' | 'apply'): Handler {
 	return async (app, event) => {
 		const invoice = event.data.object as Stripe.Invoice;
 		const charge = await chargeFor(app, invoice);
@@ -70,8 +78,7 @@ function onInvoice(outcome: 'paid' | 'failed' | 'apply'): Handler {
 			app.logger.info({ event: event.id, invoice: invoice.id }, 'webhook for an invoice this app did not create');
 			return;
 		}
-		if (outcome === 'paid') await settleCharge(app.store, charge.id, 'succeeded', app.clock());
-		else if (outcome === 'failed')
+		if (outcome === 'failed')
 			await noteAttemptFailure(
 				app.store,
 				charge.id,
@@ -87,8 +94,8 @@ const HANDLERS: Record<string, Handler> = {
 	'payment_intent.succeeded': onPaymentIntent(),
 	'payment_intent.payment_failed': onPaymentIntent(),
 	'payment_intent.canceled': onPaymentIntent(),
-	'invoice.paid': onInvoice('paid'),
-	'invoice.payment_succeeded': onInvoice('paid'),
+	'invoice.paid': onInvoice('apply'),
+	'invoice.payment_succeeded': onInvoice('apply'),
 	'invoice.payment_failed': onInvoice('failed'),
 	'invoice.voided': onInvoice('apply'),
 	'invoice.marked_uncollectible': onInvoice('apply')

@@ -2,7 +2,7 @@ import { router, createCallerFactory } from './init';
 import { billingStatus } from './routers/billing';
 import { billNow, cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
 import { uptime } from './routers/metering';
-import { addServer, heartbeat, rotateAgentToken, servers } from './routers/servers';
+import { addServer, heartbeat, rotateAgentToken, servers, updateServer } from './routers/servers';
 
 /** The API at /api/trpc. Names from the design card; plain JSON, times as ISO strings. */
 export const appRouter = router({
@@ -16,6 +16,7 @@ export const appRouter = router({
 	billNow,
 	servers,
 	addServer,
+	updateServer,
 	rotateAgentToken,
 	heartbeat
 });

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { parseRate } from '../../billing/money';
 import { Failure } from '../../errors';
-import { addServer as add, fleet, rotateAgentToken as rotate } from '../../metering/fleet';
+import { addServer as add, fleet, rotateAgentToken as rotate, updateServer as update } from '../../metering/fleet';
 import { ingestHeartbeats } from '../../metering/heartbeats';
 import { adminProcedure, agentProcedure } from '../init';
 import { serverId } from './inputs';
 
 const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-25T09:00:00Z' });
+const hourlyRate = z
+	.string()
+	.trim()
+	.refine((v) => parseRate(v) !== undefined, 'must be a decimal number with up to 6 decimal places');
+const toMs = (iso: string | undefined) => (iso === undefined ? undefined : Math.floor(Date.parse(iso) / 1000) * 1000);
 
 /** Servers (all, or the first `limit`) with their latest run and whether they are online. */
 export const servers = adminProcedure
@@ -25,15 +30,32 @@ export const addServer = adminProcedure
 			.object({
 				id: serverId,
 				name: z.string().trim().min(1).max(100),
-				hourlyRate: z
-					.string()
-					.trim()
-					.refine((v) => parseRate(v) !== undefined, 'must be a decimal number with up to 6 decimal places')
-					.optional()
+				hourlyRate: hourlyRate.optional(),
+				meteringStart: isoTime.optional()
 			})
 			.strict()
 	)
-	.mutation(({ ctx, input }) => add(ctx.app.store, input, ctx.app.clock()));
+	.mutation(({ ctx, input }) => add(ctx.app.store, { ...input, meteringStart: toMs(input.meteringStart) }, ctx.app.clock()));
+
+/**
+ * Changes a server's name, rate (applies to time not billed yet) or metering start (an
+ * operator may bill from an earlier date on purpose; no time before it is ever billed).
+ */
+export const updateServer = adminProcedure
+	.input(
+		z
+			.object({
+				serverId,
+				name: z.string().trim().min(1).max(100).optional(),
+				hourlyRate: hourlyRate.optional(),
+				meteringStart: isoTime.optional()
+			})
+			.strict()
+	)
+	.mutation(async ({ ctx, input }) => {
+		await update(ctx.app.store, { ...input, meteringStart: toMs(input.meteringStart) });
+		return { serverId: input.serverId };
+	});
 
 export const rotateAgentToken = adminProcedure
 	.input(z.object({ serverId }).strict())
