@@ -147,10 +147,11 @@ describe.each(DATABASES)('what Stripe reports, on %s', (kind) => {
 			status: 'succeeded',
 			metadata
 		});
-		for (const metadata of [
+		const metadatas: Record<string, string>[] = [
 			{ charge_id: String(intent.chargeId) },
 			{ charge_id: String(intent.chargeId), installation_id: 'another0000a' }
-		]) {
+		];
+		for (const metadata of metadatas) {
 			const delivered = await setup.double.sendEvent('payment_intent.succeeded', foreign(metadata));
 			expect(delivered.status).toBe(200);
 		}

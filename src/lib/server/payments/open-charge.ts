@@ -1,11 +1,11 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { formatMoney } from '../../format';
 import type { App } from '../app';
 import { noteAttemptFailure, reserveCharge, settleCharge, type ChargeDraft } from '../billing/charges';
 import { lineDescription, periodDescription } from '../billing/describe';
 import { openCharge } from '../billing/ledger';
-import type { Currency } from '../billing/currency';
-import { minorToMajor } from '../billing/money';
+import { currency, findCurrency, type Currency } from '../billing/currency';
+import { majorToMinor, minorToMajor } from '../billing/money';
 import { openStatement } from '../billing/statement';
 import type { Charge, ChargeKind } from '../db/schema';
 import { Failure } from '../errors';
@@ -69,6 +69,11 @@ export async function completeAtStripe(app: App, stripe: Stripe, charge: Charge)
 				{ chargeId: charge.id }
 			);
 		}
+		if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'amount_too_small') {
+			// Stripe's own minimum check spoke (a minimum we did not know): release the window, the usage carries over
+			await settleCharge(app.store, charge.id, 'failed', app.clock(), { code: 'amount_too_small', message: error.message });
+			throw belowMinimum(BigInt(charge.amount_minor), currency(charge.currency), minimumFrom(error.message));
+		}
 		const failure = stripeFailure(error);
 		// Stripe refused this charge for good: release its window so the usage can be billed again
 		await settleCharge(app.store, charge.id, 'failed', app.clock(), { code: failure.code, message: failure.message });
@@ -126,17 +131,28 @@ async function atStripe<T>(call: () => Promise<T>): Promise<T> {
 	}
 }
 
+/**
+ * Stripe's amount_too_small message names its minimum ("Amount must be at least ¥50 jpy",
+ * "… at least $0.50 usd"); read it when it does, else keep ours.
+ */
+function minimumFrom(message: string): bigint | undefined {
+	const match = /at least\s+\D*?([\d.,]+)\s*([a-z]{3})\b/i.exec(message);
+	if (!match) return undefined;
+	const cur = findCurrency(match[2]);
+	return cur && majorToMinor(match[1].replace(/,/g, ''), cur);
+}
+
 /** BELOW_MINIMUM names both amounts; nothing is written, so the usage carries over to the next charge. */
-export function belowMinimum(amountMinor: bigint, cur: Currency): Failure {
+export function belowMinimum(amountMinor: bigint, cur: Currency, minimumMinor = cur.minimumMinor): Failure {
 	const amountFormatted = formatMoney(minorToMajor(amountMinor, cur), cur.code, 'en');
-	const minimumFormatted = formatMoney(minorToMajor(cur.minimumMinor, cur), cur.code, 'en');
+	const minimumFormatted = formatMoney(minorToMajor(minimumMinor, cur), cur.code, 'en');
 	return new Failure(
 		'BELOW_MINIMUM',
 		'PRECONDITION_FAILED',
 		`The unbilled amount ${amountFormatted} is below Stripe's minimum charge of ${minimumFormatted}; the usage carries over to the next charge`,
 		{
 			amountMinor: Number(amountMinor),
-			minimumMinor: Number(cur.minimumMinor),
+			minimumMinor: Number(minimumMinor),
 			amountFormatted,
 			minimumFormatted,
 			currency: cur.code
