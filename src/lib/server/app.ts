@@ -69,7 +69,7 @@ export class App {
 			const why = databaseUnavailable(error);
 			if (!why) throw error;
 			const where = config.database.kind === 'sqlite' ? config.database.path : 'DATABASE_URL (PostgreSQL)';
-			throw new Error(`Cannot open the database at ${where}: ${why}`);
+			throw new Error(`Cannot open the database at ${where}: ${why}`, { cause: error });
 		}
 		if (options.sampling !== false) app.#startTimers();
 		return app;
