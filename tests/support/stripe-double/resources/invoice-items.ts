@@ -5,6 +5,7 @@ import { filterCreated, paginate } from '../lists';
 import { checkKnown, has, mergeMetadata, optBool, optCurrency, optInt, optMetadata, optString, reqInt, reqString } from '../params';
 import type { HandlerContext, Params } from '../types';
 import { assertDraft, attachItem, detachItem, syncItem } from './invoice-flow';
+import { taxRatesParam } from './tax-rates';
 
 const UPDATE_PARAMS = [
 	'amount',
@@ -85,11 +86,11 @@ export function createInvoiceItem(ctx: HandlerContext) {
 		proration: false,
 		quantity,
 		quantity_decimal: String(quantity),
-		tax_rates: [],
+		tax_rates: taxRatesParam(ctx.state, p, 'tax_rates') ?? [],
 		test_clock: null
 	};
 	ii.net_amount = ii.amount;
-	if (invoice) attachItem(invoice, ii);
+	if (invoice) attachItem(invoice, ii, ctx.state);
 	return ctx.state.add('invoiceItems', ii);
 }
 
@@ -119,11 +120,12 @@ export function updateInvoiceItem(ctx: HandlerContext) {
 		description: optString(p, 'description'),
 		discountable: optBool(p, 'discountable'),
 		metadata: mergeMetadata(ii.metadata, optMetadata(p)),
-		period: period(p, ii.period)
+		period: period(p, ii.period),
+		tax_rates: taxRatesParam(ctx.state, p, 'tax_rates')
 	};
 	for (const [key, value] of Object.entries(changes)) if (value !== undefined) ii[key] = value;
 	ii.net_amount = ii.amount;
-	if (inv) syncItem(inv, ii);
+	if (inv) syncItem(inv, ii, ctx.state);
 	return ii;
 }
 
@@ -131,7 +133,7 @@ export function deleteInvoiceItem(ctx: HandlerContext) {
 	checkKnown(ctx.params, []);
 	const ii = ctx.state.load('invoiceItems', ctx.id);
 	const inv = editableInvoiceOf(ctx, ii);
-	if (inv) detachItem(inv, ii);
+	if (inv) detachItem(inv, ii, ctx.state);
 	ctx.state.invoiceItems.delete(ii.id);
 	return { id: ii.id, object: 'invoiceitem', deleted: true };
 }

@@ -3,9 +3,23 @@ import { isKnownPaymentMethod } from '../cards';
 import { invalidRequest, missingParam } from '../errors';
 import { newId, nowSeconds } from '../ids';
 import { filterCreated, paginate } from '../lists';
+import { search } from '../search';
 import { checkKnown, has, mergeMetadata, optBool, optCurrency, optEnum, optInt, optMetadata, optString, reqString } from '../params';
 import type { HandlerContext, Params } from '../types';
-import { attachItem, chargeInvoice, finalize, markPaid, markUncollectible, notEditable, voidInvoice, assertPayable } from './invoice-flow';
+import { assertSupportedCurrency } from '../amounts';
+import {
+	MAX_INVOICE_LINES,
+	assertPayable,
+	attachItem,
+	chargeInvoice,
+	finalize,
+	markPaid,
+	markUncollectible,
+	notEditable,
+	recalculate,
+	voidInvoice
+} from './invoice-flow';
+import { taxRatesParam } from './tax-rates';
 
 const EDITABLE = [
 	'auto_advance',
@@ -76,6 +90,8 @@ function newInvoice(ctx: HandlerContext, customer: any) {
 	const id = newId('in');
 	const collection = optEnum(p, 'collection_method', COLLECTION_METHODS) ?? 'charge_automatically';
 	const autoAdvance = optBool(p, 'auto_advance') ?? false;
+	const currency = optCurrency(p) ?? customer.currency ?? 'usd';
+	assertSupportedCurrency(currency);
 	return {
 		id,
 		object: 'invoice',
@@ -96,7 +112,7 @@ function newInvoice(ctx: HandlerContext, customer: any) {
 		billing_reason: 'manual',
 		collection_method: collection,
 		created,
-		currency: optCurrency(p) ?? customer.currency ?? 'usd',
+		currency,
 		custom_fields: null,
 		customer: customer.id,
 		customer_account: null,
@@ -109,7 +125,7 @@ function newInvoice(ctx: HandlerContext, customer: any) {
 		customer_tax_ids: [],
 		default_payment_method: defaultPaymentMethod(ctx) ?? null,
 		default_source: null,
-		default_tax_rates: [],
+		default_tax_rates: taxRatesParam(ctx.state, p, 'default_tax_rates') ?? [],
 		description: optString(p, 'description') ?? null,
 		discounts: [],
 		due_date: dueDate(p, collection, created),
@@ -158,12 +174,20 @@ export function createInvoice(ctx: HandlerContext) {
 	checkKnown(ctx.params, CREATE_PARAMS);
 	const customer = ctx.state.load('customers', reqString(ctx.params, 'customer'), { inUrl: false });
 	const behavior = optEnum(ctx.params, 'pending_invoice_items_behavior', ['exclude', 'include'] as const) ?? 'exclude';
-	const invoice = ctx.state.add('invoices', newInvoice(ctx, customer));
+	const invoice = newInvoice(ctx, customer);
 	if (behavior === 'include') {
-		for (const ii of ctx.state.invoiceItems.values()) {
-			if (ii.customer === customer.id && ii.invoice === null && ii.currency === invoice.currency) attachItem(invoice, ii);
+		const pending = [...ctx.state.invoiceItems.values()].filter(
+			(ii) => ii.customer === customer.id && ii.invoice === null && ii.currency === invoice.currency
+		);
+		if (pending.length > MAX_INVOICE_LINES) {
+			throw invalidRequest(
+				`This customer has ${pending.length} pending invoice items; an invoice can have at most ${MAX_INVOICE_LINES} line items.`,
+				{ param: 'pending_invoice_items_behavior' }
+			);
 		}
+		for (const ii of pending) attachItem(invoice, ii, ctx.state);
 	}
+	ctx.state.add('invoices', invoice);
 	ctx.emit('invoice.created', invoice);
 	return invoice;
 }
@@ -179,6 +203,8 @@ export function updateInvoice(ctx: HandlerContext) {
 	const inv = ctx.state.load('invoices', ctx.id);
 	const onlyMetadata = Object.keys(p).every((k) => k === 'metadata' || k === 'expand' || k === 'auto_advance');
 	if (!onlyMetadata && !['draft', 'open'].includes(inv.status)) throw notEditable(inv);
+	// taxes are fixed at finalization
+	if (has(p, 'default_tax_rates') && inv.status !== 'draft') throw notEditable(inv);
 	const collection = optEnum(p, 'collection_method', COLLECTION_METHODS) ?? inv.collection_method;
 	const changes: Params = {
 		metadata: mergeMetadata(inv.metadata, optMetadata(p)),
@@ -186,11 +212,13 @@ export function updateInvoice(ctx: HandlerContext) {
 		description: optString(p, 'description'),
 		footer: optString(p, 'footer'),
 		default_payment_method: defaultPaymentMethod(ctx),
+		default_tax_rates: inv.status === 'draft' ? taxRatesParam(ctx.state, p, 'default_tax_rates') : undefined,
 		collection_method: collection,
 		due_date:
 			has(p, 'days_until_due') || has(p, 'due_date') || has(p, 'collection_method') ? dueDate(p, collection, inv.created) : undefined
 	};
 	for (const [key, value] of Object.entries(changes)) if (value !== undefined) inv[key] = value;
+	if (inv.status === 'draft') recalculate(inv, ctx.state);
 	return inv;
 }
 
@@ -262,4 +290,15 @@ export function voidInvoiceHandler(ctx: HandlerContext) {
 export function markUncollectibleHandler(ctx: HandlerContext) {
 	checkKnown(ctx.params, []);
 	return markUncollectible(ctx.emit, ctx.state.load('invoices', ctx.id));
+}
+
+/** GET /v1/invoices/search?query=… (Stripe's search query language; see search.ts) */
+export function searchInvoices(ctx: HandlerContext) {
+	checkKnown(ctx.params, ['query', 'limit', 'page']);
+	return search([...ctx.state.invoices.values()], ctx.params, {
+		fields: ['created', 'currency', 'customer', 'metadata', 'number', 'receipt_number', 'status', 'subscription', 'total'],
+		url: '/v1/invoices/search',
+		visibleBefore: Date.now() - ctx.searchLagMs,
+		createdAt: (id) => ctx.state.createdMs.get(id) ?? 0
+	});
 }

@@ -62,6 +62,11 @@ export function confirmIntent(state: State, emit: Emit, pi: any, input: ConfirmI
 		throw cardError({ ...error, payment_intent: deepClone(pi) });
 	}
 	pi.payment_method = pm.id;
+	// like Stripe: a card confirmed for future use is attached to the PaymentIntent's customer (not made its default)
+	if (pi.setup_future_usage && pi.customer && !pm.customer) {
+		pm.customer = pi.customer;
+		emit('payment_method.attached', pm);
+	}
 	pi.status = 'succeeded';
 	pi.amount_received = pi.amount;
 	pi.last_payment_error = null;
