@@ -8,6 +8,8 @@ import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StripeDoubleCardError, startStripeDouble, type StripeDouble } from './stripe-double';
 import { decodeForm } from './stripe-double/form';
+import { stripeJsStandIn } from './stripe-js-standin';
+import { until } from './until';
 
 const SECRET = 'sk_test_selftest_0123456789abcdef';
 const PUBLISHABLE = 'pk_test_selftest_0123456789abcdef';
@@ -883,5 +885,119 @@ describe('tax rates on invoices', () => {
 		const pdf = await fetch(`${double.url}${new URL(open.invoice_pdf!).pathname}`);
 		expect(pdf.headers.get('content-type')).toBe('application/pdf');
 		expect((await pdf.text()).startsWith('%PDF-1.4')).toBe(true);
+	});
+});
+
+/** The Stripe.js stand-in evaluated against a minimal DOM, its api.stripe.com calls sent to the double. */
+function loadStandIn(): { Stripe: any; root: FakeNode; assigned: string[] } {
+	const assigned: string[] = [];
+	const root = new FakeNode('div');
+	const window: Record<string, any> = {
+		location: { href: 'http://127.0.0.1:8000/', assign: (url: string) => assigned.push(url) }
+	};
+	const document = {
+		createElement: (tag: string) => new FakeNode(tag),
+		querySelector: (sel: string) => (sel === '#payment' ? root : null)
+	};
+	const fetchToDouble = (url: string, init: RequestInit) => fetch(url.replace('https://api.stripe.com', double.url), init);
+	new Function('window', 'document', 'fetch', 'URL', stripeJsStandIn())(window, document, fetchToDouble, URL);
+	return { Stripe: window.Stripe, root, assigned };
+}
+
+class FakeNode {
+	children: FakeNode[] = [];
+	attributes: Record<string, string> = {};
+	listeners: Record<string, (() => void)[]> = {};
+	parentNode: FakeNode | null = null;
+	value = '';
+	disabled = false;
+	className = '';
+	type = '';
+	name = '';
+	inputMode = '';
+	classList = { toggle: () => {}, add: () => {}, remove: () => {} };
+	constructor(readonly tag: string) {}
+	setAttribute(k: string, v: string) {
+		this.attributes[k] = v;
+	}
+	addEventListener(event: string, fn: () => void) {
+		(this.listeners[event] ??= []).push(fn);
+	}
+	appendChild(child: FakeNode) {
+		child.parentNode = this;
+		this.children.push(child);
+	}
+	removeChild(child: FakeNode) {
+		this.children = this.children.filter((c) => c !== child);
+	}
+	find(testId: string): FakeNode | undefined {
+		if (this.attributes['data-testid'] === testId) return this;
+		for (const c of this.children) {
+			const hit = c.find(testId);
+			if (hit) return hit;
+		}
+		return undefined;
+	}
+	type_(text: string) {
+		this.value = text;
+		for (const fn of this.listeners.input ?? []) fn();
+	}
+}
+
+describe('Stripe.js stand-in', () => {
+	it('Payment Element: elements({ clientSecret }).create("payment"), mount, confirmPayment with redirect if_required against the double', async () => {
+		const { Stripe: StripeJs, root } = loadStandIn();
+		const pi = await sdk().paymentIntents.create({ amount: 5000, currency: 'jpy', automatic_payment_methods: { enabled: true } });
+		const stripeJs = StripeJs(PUBLISHABLE);
+		expect(() => stripeJs.elements().create('payment')).toThrow(/clientSecret or mode/);
+		const elements = stripeJs.elements({ clientSecret: pi.client_secret });
+		const payment = elements.create('payment');
+		const changes: any[] = [];
+		payment.on('change', (e: any) => changes.push(e));
+		payment.mount('#payment');
+		const input = root.find('stripe-payment-card-number')!;
+		expect(input).toBeDefined();
+		input.type_('4242 4242');
+		expect((await stripeJs.confirmPayment({ elements, redirect: 'if_required' })).error).toMatchObject({ code: 'incomplete_number' });
+		input.type_('4000 0000 0000 0002');
+		expect(changes.at(-1)).toMatchObject({ elementType: 'payment', complete: true, value: { type: 'card' } });
+		const declined = await stripeJs.confirmPayment({
+			elements,
+			redirect: 'if_required',
+			confirmParams: { return_url: 'http://127.0.0.1:8000/' }
+		});
+		expect(declined.error).toMatchObject({ type: 'card_error', code: 'card_declined', message: 'Your card was declined.' });
+		input.type_('4242 4242 4242 4242');
+		const ok = await stripeJs.confirmPayment({ elements, redirect: 'if_required', confirmParams: { receipt_email: 'r@example.com' } });
+		expect(ok.paymentIntent).toMatchObject({ id: pi.id, status: 'succeeded' });
+		expect(double.get(pi.id)).toMatchObject({ status: 'succeeded', receipt_email: 'r@example.com' });
+		expect(() => stripeJs.confirmPayment({ elements })).toThrow(/return_url/);
+	});
+
+	it('Payment Element: deferred intent (mode) with elements.submit(), redirect always, Japanese decline messages; confirmCardPayment still works', async () => {
+		const { Stripe: StripeJs, root, assigned } = loadStandIn();
+		const stripeJs = StripeJs(PUBLISHABLE, { locale: 'ja' });
+		const elements = stripeJs.elements({ mode: 'payment', amount: 5000, currency: 'jpy' });
+		elements.create('payment').mount('#payment');
+		const input = root.find('stripe-payment-card-number')!;
+		input.type_('4000 0000 0000 9995');
+		expect(await elements.submit()).toEqual({});
+		const pi = await sdk().paymentIntents.create({ amount: 5000, currency: 'jpy' });
+		const declined = await stripeJs.confirmPayment({ elements, clientSecret: pi.client_secret, redirect: 'if_required' });
+		expect(declined.error).toMatchObject({ decline_code: 'insufficient_funds', message: 'カードの残高が不足しています。' });
+		input.type_('4242424242424242');
+		// like Stripe.js, a redirecting confirmPayment never settles: the page navigates away
+		void stripeJs.confirmPayment({ elements, clientSecret: pi.client_secret, confirmParams: { return_url: 'http://127.0.0.1:8000/paid' } });
+		await until(() => assigned.length === 1, 'the redirect to return_url');
+		expect(assigned[0]).toBe(
+			`http://127.0.0.1:8000/paid?payment_intent=${pi.id}&payment_intent_client_secret=${encodeURIComponent(pi.client_secret!)}&redirect_status=succeeded`
+		);
+
+		const card = StripeJs(PUBLISHABLE).elements().create('card');
+		card.mount('#payment');
+		root.find('stripe-card-number')!.type_('4242 4242 4242 4242');
+		const other = await sdk().paymentIntents.create({ amount: 5000, currency: 'jpy' });
+		const paid = await StripeJs(PUBLISHABLE).confirmCardPayment(other.client_secret, { payment_method: { card } });
+		expect(paid.paymentIntent).toMatchObject({ id: other.id, status: 'succeeded' });
 	});
 });
