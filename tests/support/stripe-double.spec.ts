@@ -785,7 +785,7 @@ describe('customers, saved cards, receipts and the customer portal', () => {
 			setup_future_usage: 'off_session',
 			automatic_payment_methods: { enabled: true, allow_redirects: 'never' }
 		});
-		const card = await stripe.paymentIntents.create({ amount: 5000, currency: 'jpy', payment_method_types: ['card'] });
+		const card = await stripe.paymentIntents.create({ amount: 5000, currency: 'jpy', allowed_payment_method_types: ['card'] });
 		expect(card).toMatchObject({ payment_method_types: ['card'], automatic_payment_methods: null, setup_future_usage: null });
 		expect(
 			(await caught(stripe.paymentIntents.create({ amount: 5000, currency: 'jpy', setup_future_usage: 'later' as never }))).param

@@ -5,6 +5,7 @@ import { StripeDoubleCardError } from './errors';
 import { Faults } from './faults';
 import { deepClone } from './form';
 import { IdempotencyStore } from './idempotency';
+import { idOf } from './ids';
 import { handleRequest, type Runtime } from './pipeline';
 import { chargeInvoice } from './resources/invoice-flow';
 import { confirmIntent, type ConfirmInput } from './resources/payment-flow';
@@ -164,8 +165,8 @@ class StripeDoubleServer implements StripeDouble {
 		if (pi.status !== 'succeeded' || !pi.payment_method || !pi.customer) {
 			throw new Error(`stripe-double: ${pi.id} has no card to save (status ${pi.status}, customer ${pi.customer ?? 'none'})`);
 		}
-		const customer = this.state.load('customers', pi.customer);
-		const pm = this.state.load('paymentMethods', pi.payment_method);
+		const customer = this.state.load('customers', idOf(pi.customer)!);
+		const pm = this.state.load('paymentMethods', idOf(pi.payment_method)!);
 		if (pm.customer && pm.customer !== customer.id) throw new Error(`stripe-double: ${pm.id} belongs to ${pm.customer}`);
 		pm.customer = customer.id;
 		customer.invoice_settings.default_payment_method = pm.id;

@@ -1,8 +1,16 @@
 /** List responses (`object: 'list'`) with limit / starting_after / ending_before, and `expand[]`. */
+import type Stripe from 'stripe';
 import { deepClone } from './form';
 import { optInt, optString, expandPaths } from './params';
 import type { State } from './state';
 import type { Params } from './types';
+
+/** A list with the `total_count` Stripe includes for embedded lists (invoice lines), which the SDK types leave out. */
+export type CountedList<T> = Stripe.ApiList<T> & { total_count: number };
+
+export function countedList<T>(url: string): CountedList<T> {
+	return { object: 'list', data: [], has_more: false, total_count: 0, url };
+}
 
 export function listObject(data: any[], url: string, hasMore = false) {
 	return { object: 'list', data, has_more: hasMore, url };

@@ -1,4 +1,5 @@
 /** /v1/customers */
+import type Stripe from 'stripe';
 import { isKnownPaymentMethod } from '../cards';
 import { invalidRequest } from '../errors';
 import { newId, nowSeconds, randomString } from '../ids';
@@ -88,7 +89,7 @@ export function createCustomer(ctx: HandlerContext) {
 	checkKnown(ctx.params, PARAMS);
 	const id = newId('cus', 14);
 	const defaultPm = defaultPaymentMethod(ctx.state, ctx.params, id);
-	const customer = {
+	const customer: Stripe.Customer = {
 		id,
 		object: 'customer',
 		address: null,

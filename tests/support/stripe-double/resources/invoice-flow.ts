@@ -1,4 +1,5 @@
 /** Invoice lines, totals and status transitions shared by handlers and test controls. */
+import type Stripe from 'stripe';
 import { stripeStep } from '../../../../src/lib/currency-exponent';
 import { assertAmountStep, isBelowMinimum } from '../amounts';
 import { attemptCharge, resolvePaymentMethod } from '../cards';
@@ -6,6 +7,7 @@ import { cardError, invalidRequest } from '../errors';
 import { deepClone } from '../form';
 import { newId, nowSeconds, randomString } from '../ids';
 import { invoiceTotals, lineTaxes } from '../invoice-totals';
+import type { CountedList } from '../lists';
 import type { State } from '../state';
 import type { Emit } from './payment-flow';
 
@@ -60,7 +62,7 @@ export function recalculate(inv: any, state: State): void {
 	const { tax: _tax, ...totals } = invoiceTotals(inv.lines.data);
 	const due = Math.max(0, totals.total + (inv.status === 'draft' ? 0 : inv.starting_balance));
 	Object.assign(inv, totals, { amount_due: due, amount_remaining: Math.max(0, due - inv.amount_paid) });
-	inv.lines.total_count = inv.lines.data.length;
+	(inv.lines as CountedList<Stripe.InvoiceLineItem>).total_count = inv.lines.data.length;
 }
 
 const lineIndex = (inv: any, iiId: string) => inv.lines.data.findIndex((l: any) => itemIdOf(l) === iiId);
@@ -126,7 +128,8 @@ export function finalize(state: State, emit: Emit, inv: any): any {
 	if (due % stripeStep(inv.currency) !== 0) assertAmountStep(due, inv.currency, 'amount_due');
 	const now = nowSeconds();
 	const token = `test_${randomString(48)}`;
-	const seq = customer ? customer.next_invoice_sequence++ : 1;
+	const seq = customer?.next_invoice_sequence ?? 1;
+	if (customer) customer.next_invoice_sequence = seq + 1;
 	const belowMinimum = isBelowMinimum(due, inv.currency);
 	if (customer) customer.balance = Math.min(0, inv.total + balance) + (belowMinimum ? due : 0);
 	Object.assign(inv, {

@@ -1,10 +1,11 @@
 /** /v1/invoices */
+import type Stripe from 'stripe';
 import { isKnownPaymentMethod } from '../cards';
 import { invalidRequest, missingParam } from '../errors';
-import { newId, nowSeconds } from '../ids';
-import { filterCreated, paginate } from '../lists';
+import { idOf, newId, nowSeconds } from '../ids';
+import { countedList, filterCreated, paginate } from '../lists';
 import { search } from '../search';
-import { checkKnown, has, mergeMetadata, optBool, optCurrency, optEnum, optInt, optMetadata, optString, reqString } from '../params';
+import { checkKnown, given, has, mergeMetadata, optBool, optCurrency, optEnum, optInt, optMetadata, optString, reqString } from '../params';
 import type { HandlerContext, Params } from '../types';
 import { assertSupportedCurrency } from '../amounts';
 import {
@@ -84,7 +85,7 @@ function dueDate(params: Params, collection: string, created: number): number | 
 	return null;
 }
 
-function newInvoice(ctx: HandlerContext, customer: any) {
+function newInvoice(ctx: HandlerContext, customer: Stripe.Customer): Stripe.Invoice {
 	const p = ctx.params;
 	const created = nowSeconds();
 	const id = newId('in');
@@ -116,12 +117,12 @@ function newInvoice(ctx: HandlerContext, customer: any) {
 		custom_fields: null,
 		customer: customer.id,
 		customer_account: null,
-		customer_address: customer.address,
+		customer_address: customer.address ?? null,
 		customer_email: customer.email,
-		customer_name: customer.name,
-		customer_phone: customer.phone,
+		customer_name: customer.name ?? null,
+		customer_phone: customer.phone ?? null,
 		customer_shipping: null,
-		customer_tax_exempt: customer.tax_exempt,
+		customer_tax_exempt: customer.tax_exempt ?? null,
 		customer_tax_ids: [],
 		default_payment_method: defaultPaymentMethod(ctx) ?? null,
 		default_source: null,
@@ -138,7 +139,7 @@ function newInvoice(ctx: HandlerContext, customer: any) {
 		issuer: { type: 'self' },
 		last_finalization_error: null,
 		latest_revision: null,
-		lines: { object: 'list', data: [] as any[], has_more: false, total_count: 0, url: `/v1/invoices/${id}/lines` },
+		lines: countedList<Stripe.InvoiceLineItem>(`/v1/invoices/${id}/lines`),
 		livemode: false,
 		metadata: mergeMetadata({}, optMetadata(p)),
 		next_payment_attempt: null,
@@ -202,7 +203,7 @@ export function updateInvoice(ctx: HandlerContext) {
 	checkKnown(p, EDITABLE);
 	const inv = ctx.state.load('invoices', ctx.id);
 	const onlyMetadata = Object.keys(p).every((k) => k === 'metadata' || k === 'expand' || k === 'auto_advance');
-	if (!onlyMetadata && !['draft', 'open'].includes(inv.status)) throw notEditable(inv);
+	if (!onlyMetadata && inv.status !== 'draft' && inv.status !== 'open') throw notEditable(inv);
 	// taxes are fixed at finalization
 	if (has(p, 'default_tax_rates') && inv.status !== 'draft') throw notEditable(inv);
 	const collection = optEnum(p, 'collection_method', COLLECTION_METHODS) ?? inv.collection_method;
@@ -217,7 +218,7 @@ export function updateInvoice(ctx: HandlerContext) {
 		due_date:
 			has(p, 'days_until_due') || has(p, 'due_date') || has(p, 'collection_method') ? dueDate(p, collection, inv.created) : undefined
 	};
-	for (const [key, value] of Object.entries(changes)) if (value !== undefined) inv[key] = value;
+	Object.assign(inv, given(changes));
 	if (inv.status === 'draft') recalculate(inv, ctx.state);
 	return inv;
 }
@@ -250,7 +251,7 @@ export function listInvoices(ctx: HandlerContext) {
 		collection_method: optEnum(ctx.params, 'collection_method', COLLECTION_METHODS)
 	};
 	const items = [...ctx.state.invoices.values()].filter((inv) =>
-		Object.entries(filters).every(([key, value]) => !value || inv[key] === value)
+		Object.entries(filters).every(([key, value]) => !value || inv[key as keyof Stripe.Invoice] === value)
 	);
 	return paginate(filterCreated(items, ctx.params), ctx.params, '/v1/invoices');
 }
@@ -276,9 +277,12 @@ export function payInvoiceHandler(ctx: HandlerContext) {
 		assertPayable(inv);
 		return markPaid(ctx.emit, inv, true);
 	}
-	const customer = ctx.state.customers.get(inv.customer);
+	const customer = ctx.state.customers.get(idOf(inv.customer) ?? '');
 	const pm =
-		optString(ctx.params, 'payment_method') ?? inv.default_payment_method ?? customer?.invoice_settings.default_payment_method ?? null;
+		optString(ctx.params, 'payment_method') ??
+		idOf(inv.default_payment_method) ??
+		idOf(customer?.invoice_settings.default_payment_method) ??
+		null;
 	return chargeInvoice(ctx.state, ctx.emit, inv, pm);
 }
 

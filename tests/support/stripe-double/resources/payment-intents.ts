@@ -1,4 +1,5 @@
 /** /v1/payment_intents */
+import type Stripe from 'stripe';
 import { assertChargeable } from '../amounts';
 import { resolvePaymentMethod } from '../cards';
 import { invalidRequest, missingParam } from '../errors';
@@ -6,7 +7,7 @@ import { deepClone } from '../form';
 import { newId, nowSeconds, randomString } from '../ids';
 import { filterCreated, paginate } from '../lists';
 import { search } from '../search';
-import { checkKnown, has, mergeMetadata, optBool, optCurrency, optEnum, optMetadata, optString, reqInt } from '../params';
+import { checkKnown, given, has, mergeMetadata, optBool, optCurrency, optEnum, optMetadata, optString, reqInt } from '../params';
 import type { HandlerContext, Params } from '../types';
 import { CONFIRMABLE, cancelIntent, confirmIntent } from './payment-flow';
 
@@ -111,7 +112,7 @@ function automaticPaymentMethods(params: Params) {
 	return enabled ? { allow_redirects: redirects, enabled: true } : null;
 }
 
-function newPaymentIntent(ctx: HandlerContext) {
+function newPaymentIntent(ctx: HandlerContext): Stripe.PaymentIntent {
 	const p = ctx.params;
 	const amount = reqInt(p, ['amount'], AMOUNT_LIMITS);
 	const currency = optCurrency(p);
@@ -237,7 +238,7 @@ export function updatePaymentIntent(ctx: HandlerContext) {
 		assertChargeable(changes.amount ?? pi.amount, changes.currency ?? pi.currency, changes.amount !== undefined ? 'amount' : 'currency');
 	}
 	const pm = paymentMethodParam(ctx);
-	for (const [key, value] of Object.entries(changes)) if (value !== undefined) pi[key] = value;
+	Object.assign(pi, given(changes));
 	attachPaymentMethod(pi, pm);
 	return pi;
 }
@@ -245,7 +246,7 @@ export function updatePaymentIntent(ctx: HandlerContext) {
 export function confirmPaymentIntentHandler(ctx: HandlerContext) {
 	checkKnown(ctx.params, CONFIRM_PARAMS);
 	const pi = loadIntent(ctx);
-	if (has(ctx.params, 'receipt_email')) pi.receipt_email = optString(ctx.params, 'receipt_email');
+	if (has(ctx.params, 'receipt_email')) pi.receipt_email = optString(ctx.params, 'receipt_email') ?? null;
 	const futureUsage = setupFutureUsage(ctx.params);
 	if (futureUsage !== undefined) pi.setup_future_usage = futureUsage;
 	return confirmIntent(ctx.state, ctx.emit, pi, {
