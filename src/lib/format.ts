@@ -1,20 +1,52 @@
 /** Display formatting shared by the server and the browser. Money arrives as a major-unit decimal string. */
+import { stripeExponent, stripeStep } from './currency-exponent';
 
 export type Locale = 'en' | 'ja';
 export const LOCALES: readonly Locale[] = ['en', 'ja'];
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
-/** "1234.5" USD → "$1,234.50" (en) / "$1,234.50" (ja); "583" JPY → "¥583" / "￥583". */
+/**
+ * Fraction digits shown for a currency: Stripe's exponent, so what is charged is what is shown
+ * (Intl's own defaults round HUF and TWD to whole units: 17550 minor units would read "HUF 176").
+ * ISK is the exception: Stripe takes it as two-decimal but only charges whole krónur.
+ */
+function fractionDigits(currency: string): number | undefined {
+	const exponent = stripeExponent(currency);
+	if (exponent === undefined) return undefined;
+	return stripeStep(currency) === 100 ? 0 : exponent;
+}
+
+/** "1234.5" USD → "$1,234.50" (en) / "$1,234.50" (ja); "583" JPY → "¥583" / "￥583"; "175.5" HUF → "HUF 175.50". */
 export function formatMoney(major: string, currency: string, locale: Locale | string): string {
 	const key = `${locale}:${currency}`;
 	let format = moneyFormats.get(key);
 	if (!format) {
-		format = new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() });
+		const digits = fractionDigits(currency);
+		format = new Intl.NumberFormat(locale, {
+			style: 'currency',
+			currency: currency.toUpperCase(),
+			...(digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits })
+		});
 		moneyFormats.set(key, format);
 	}
 	// Intl formats a decimal string exactly (no float detour)
 	return format.format(major as unknown as number);
+}
+
+/** Minor units as a major-unit decimal string with Stripe's exponent (17550 HUF → "175.50", 1230 KWD → "1.230"). */
+export function minorToMajorString(amountMinor: number | bigint, currency: string): string {
+	const exponent = stripeExponent(currency) ?? 2;
+	const value = BigInt(amountMinor);
+	const digits = (value < 0n ? -value : value).toString().padStart(exponent + 1, '0');
+	const whole = digits.slice(0, digits.length - exponent);
+	const fraction = digits.slice(digits.length - exponent);
+	return (value < 0n ? '-' : '') + whole + (fraction ? `.${fraction}` : '');
+}
+
+/** An amount in minor units, shown exactly as Stripe charges it (17550 HUF → "HUF 175.50", 1230 KWD → "KWD 1.230"). */
+export function formatMinor(amountMinor: number | bigint, currency: string, locale: Locale | string): string {
+	return formatMoney(minorToMajorString(amountMinor, currency), currency, locale);
 }
 
 /** Rate per hour with all its digits ("0.0104" USD → "$0.0104"). */

@@ -8,6 +8,8 @@ import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StripeDoubleCardError, startStripeDouble, type StripeDouble } from './stripe-double';
 import { decodeForm } from './stripe-double/form';
+import { stripeJsStandIn } from './stripe-js-standin';
+import { until } from './until';
 
 const SECRET = 'sk_test_selftest_0123456789abcdef';
 const PUBLISHABLE = 'pk_test_selftest_0123456789abcdef';
@@ -500,5 +502,502 @@ describe('test controls', () => {
 		expect(double.customers()).toEqual([]);
 		expect(double.requests).toEqual([]);
 		expect(double.get(customer.id)).toBeUndefined();
+	});
+});
+
+describe('amounts like Stripe', () => {
+	it('refuses amounts below the currency minimum with amount_too_small (create and update)', async () => {
+		const stripe = sdk();
+		for (const [currency, below, ok] of [
+			['usd', 49, 50],
+			['jpy', 49, 50],
+			['huf', 17499, 17500],
+			['krw', 1099, 1100],
+			['kwd', 240, 250]
+		] as const) {
+			const err = await caught(stripe.paymentIntents.create({ amount: below, currency }));
+			expect(err, currency).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+			expect(err, currency).toMatchObject({
+				statusCode: 400,
+				type: 'StripeInvalidRequestError',
+				code: 'amount_too_small',
+				param: 'amount'
+			});
+			expect((await stripe.paymentIntents.create({ amount: ok, currency })).amount).toBe(ok);
+		}
+		const usd = await caught(stripe.paymentIntents.create({ amount: 10, currency: 'usd' }));
+		expect(usd.message).toBe('Amount must be at least $0.50 usd');
+		const jpy = await caught(stripe.paymentIntents.create({ amount: 10, currency: 'jpy' }));
+		expect(jpy.message).toBe('Amount must be at least ¥50 jpy');
+		const krw = await caught(stripe.paymentIntents.create({ amount: 500, currency: 'krw' }));
+		expect(krw.message).toMatch(/^Amount must convert to at least 50 cents\./);
+		const pi = await stripe.paymentIntents.create({ amount: 100, currency: 'usd' });
+		const update = await caught(stripe.paymentIntents.update(pi.id, { amount: 49 }));
+		expect(update).toMatchObject({ code: 'amount_too_small', param: 'amount' });
+		const toJpy = await caught(stripe.paymentIntents.update(pi.id, { currency: 'jpy', amount: 30 }));
+		expect(toJpy.code).toBe('amount_too_small');
+		expect(double.get(pi.id)).toMatchObject({ amount: 100, currency: 'usd' });
+	});
+
+	it('three-decimal currencies want the last digit 0; ISK whole krónur; zero-decimal amounts as given; unknown currencies refused', async () => {
+		const stripe = sdk();
+		for (const currency of ['bhd', 'jod', 'kwd', 'omr', 'tnd']) {
+			const err = await caught(stripe.paymentIntents.create({ amount: 12345, currency }));
+			expect(err, currency).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError', param: 'amount' });
+			expect(err.message).toMatch(/last of its three decimal digits must be 0/);
+			expect((await stripe.paymentIntents.create({ amount: 12340, currency })).amount).toBe(12340);
+		}
+		expect((await caught(stripe.paymentIntents.create({ amount: 10050, currency: 'isk' }))).param).toBe('amount');
+		expect((await stripe.paymentIntents.create({ amount: 10000, currency: 'isk' })).amount).toBe(10000);
+		expect((await stripe.paymentIntents.create({ amount: 51, currency: 'jpy' })).amount).toBe(51);
+		const unknown = await caught(stripe.paymentIntents.create({ amount: 5000, currency: 'xyz' }));
+		expect(unknown).toMatchObject({ statusCode: 400, param: 'currency' });
+		expect(unknown.message).toMatch(/^Invalid currency: xyz\./);
+	});
+
+	it('finalizes an invoice below the minimum as Stripe does: paid without a payment, the amount moved to the customer balance', async () => {
+		const stripe = sdk();
+		const customer = await stripe.customers.create({ email: 'small@example.com' });
+		const small = await stripe.invoices.create({ customer: customer.id, currency: 'usd' });
+		await stripe.invoiceItems.create({ customer: customer.id, invoice: small.id, amount: 30, currency: 'usd' });
+		const finalized = await stripe.invoices.finalizeInvoice(small.id);
+		expect(finalized).toMatchObject({ status: 'paid', total: 30, amount_due: 30, amount_paid: 0, amount_remaining: 0, ending_balance: 30 });
+		expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ balance: 30 });
+		// the debit lands on the next invoice
+		const next = await stripe.invoices.create({ customer: customer.id, currency: 'usd' });
+		await stripe.invoiceItems.create({ customer: customer.id, invoice: next.id, amount: 100, currency: 'usd' });
+		const open = await stripe.invoices.finalizeInvoice(next.id);
+		expect(open).toMatchObject({ status: 'open', total: 100, starting_balance: 30, amount_due: 130 });
+		expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance).toBe(0);
+		const kwd = await stripe.invoices.create({ customer: customer.id, currency: 'kwd' });
+		await stripe.invoiceItems.create({ customer: customer.id, invoice: kwd.id, amount: 1005, currency: 'kwd' });
+		const odd = await caught(stripe.invoices.finalizeInvoice(kwd.id));
+		expect(odd).toMatchObject({ statusCode: 400, param: 'amount_due' });
+		expect(double.get(kwd.id).status).toBe('draft');
+	});
+});
+
+describe('invoice limits like Stripe', () => {
+	it('holds at most 250 line items: the 251st invoice item is refused and the invoice is unchanged', async () => {
+		const stripe = sdk({ maxNetworkRetries: 0 });
+		const customer = await stripe.customers.create({});
+		const inv = await stripe.invoices.create({ customer: customer.id, currency: 'usd' });
+		for (let i = 0; i < 250; i++) {
+			await stripe.invoiceItems.create({ customer: customer.id, invoice: inv.id, amount: 100, currency: 'usd', description: `line ${i}` });
+		}
+		const err = await caught(stripe.invoiceItems.create({ customer: customer.id, invoice: inv.id, amount: 100, currency: 'usd' }));
+		expect(err).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError', param: 'invoice' });
+		expect(err.message).toMatch(/at most 250 line items/);
+		expect(double.get(inv.id)).toMatchObject({ total: 25_000, lines: { total_count: 250 } });
+		expect(double.invoiceItems()).toHaveLength(250);
+		// like Stripe, the invoice embeds only its first 10 lines; the rest are paged from /lines
+		const retrieved = await stripe.invoices.retrieve(inv.id);
+		expect(retrieved.lines).toMatchObject({ has_more: true, total_count: 250 });
+		expect(retrieved.lines.data).toHaveLength(10);
+		const all: Stripe.InvoiceLineItem[] = [];
+		for await (const line of stripe.invoices.listLineItems(inv.id, { limit: 100 })) all.push(line);
+		expect(all).toHaveLength(250);
+	});
+});
+
+describe('idempotency like Stripe', () => {
+	it("'saved-500' fault: the object is created, the 500 is saved and replayed with Stripe-Should-Retry: false; search finds the object", async () => {
+		double.fault({ method: 'POST', path: '/v1/payment_intents', kind: 'saved-500' });
+		const stripe = sdk({ maxNetworkRetries: 2 });
+		const params = { amount: 2000, currency: 'usd', metadata: { charge_id: 'inst-a:7' } };
+		const err = await caught(stripe.paymentIntents.create(params, { idempotencyKey: 'charge-7-create' }));
+		expect(err).toBeInstanceOf(Stripe.errors.StripeAPIError);
+		expect(err.statusCode).toBe(500);
+		// the SDK retried once and stopped on Stripe-Should-Retry: false
+		const attempts = postRequests('/v1/payment_intents');
+		expect(attempts.map((r) => [r.status, r.replayed])).toEqual([
+			[500, false],
+			[500, true]
+		]);
+		expect(double.paymentIntents()).toHaveLength(1);
+		const raw = await fetch(`${double.url}/v1/payment_intents`, {
+			method: 'POST',
+			headers: {
+				Authorization: `Bearer ${SECRET}`,
+				'Idempotency-Key': 'charge-7-create',
+				'Content-Type': 'application/x-www-form-urlencoded'
+			},
+			body: 'amount=2000&currency=usd&metadata[charge_id]=inst-a:7'
+		});
+		expect(raw.status).toBe(500);
+		expect(raw.headers.get('stripe-should-retry')).toBe('false');
+		expect(raw.headers.get('idempotent-replayed')).toBe('true');
+		expect((await raw.json()).error.type).toBe('api_error');
+		const found = await stripe.paymentIntents.search({ query: "metadata['charge_id']:'inst-a:7'" });
+		expect(found.data.map((p) => p.id)).toEqual([double.paymentIntents()[0].id]);
+	});
+
+	it('a 500 from a handler that started executing is saved too; keys expire after 24 h', async () => {
+		const stripe = sdk({ maxNetworkRetries: 0 });
+		double.fault({ path: '/v1/customers', kind: 'saved-500' });
+		expect((await caught(stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'cus-1' }))).statusCode).toBe(500);
+		expect((await caught(stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'cus-1' }))).statusCode).toBe(500);
+		double.advanceTime(23 * 3600);
+		expect((await caught(stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'cus-1' }))).statusCode).toBe(500);
+		double.advanceTime(3600);
+		const fresh = await stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'cus-1' });
+		expect(fresh.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+		expect(double.customers()).toHaveLength(2);
+	});
+
+	it('keys belong to the account: a second installation with the same secret key shares them', async () => {
+		const installationA = sdk();
+		const installationB = sdk();
+		const first = await installationA.paymentIntents.create(
+			{ amount: 1000, currency: 'jpy', metadata: { installation: 'a' } },
+			{ idempotencyKey: 'charge-1-payment-intent' }
+		);
+		const same = await installationB.paymentIntents.create(
+			{ amount: 1000, currency: 'jpy', metadata: { installation: 'a' } },
+			{ idempotencyKey: 'charge-1-payment-intent' }
+		);
+		expect(same.id).toBe(first.id);
+		const clash = await caught(
+			installationB.paymentIntents.create(
+				{ amount: 1000, currency: 'jpy', metadata: { installation: 'b' } },
+				{ idempotencyKey: 'charge-1-payment-intent' }
+			)
+		);
+		expect(clash).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+		expect(clash.statusCode).toBe(400);
+		expect(double.paymentIntents()).toHaveLength(1);
+	});
+});
+
+describe('search and lists by metadata and customer', () => {
+	it('searches PaymentIntents by metadata, customer and status (AND, OR, negation, paging)', async () => {
+		const stripe = sdk();
+		const alice = await stripe.customers.create({ email: 'alice@example.com' });
+		const make = (charge: string, customer?: string) =>
+			stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer, metadata: { installation: 'i1', charge_id: charge } });
+		const a = await make('1', alice.id);
+		const b = await make('2', alice.id);
+		const c = await make('3');
+		await stripe.paymentIntents.cancel(b.id);
+		const ids = async (query: string, extra: Record<string, unknown> = {}) =>
+			(await stripe.paymentIntents.search({ query, ...extra })).data.map((p) => p.id);
+		expect(await ids("metadata['charge_id']:'2'")).toEqual([b.id]);
+		expect(await ids(`metadata['installation']:'i1' AND customer:'${alice.id}'`)).toEqual([b.id, a.id]);
+		expect(await ids(`customer:'${alice.id}' AND status:'canceled'`)).toEqual([b.id]);
+		expect(await ids(`metadata["charge_id"]:"1" OR metadata["charge_id"]:"3"`)).toEqual([c.id, a.id]);
+		expect(await ids(`metadata['installation']:'i1' AND -status:'canceled' AND amount>=1000`)).toEqual([c.id, a.id]);
+		const page1 = await stripe.paymentIntents.search({ query: "metadata['installation']:'i1'", limit: 2 });
+		expect(page1).toMatchObject({ object: 'search_result', has_more: true });
+		const page2 = await stripe.paymentIntents.search({ query: "metadata['installation']:'i1'", limit: 2, page: page1.next_page! });
+		expect([...page1.data, ...page2.data].map((p) => p.id)).toEqual([c.id, b.id, a.id]);
+		expect(page2.has_more).toBe(false);
+		const listed = await stripe.paymentIntents.list({ customer: alice.id, limit: 1 });
+		expect(listed.data.map((p) => p.id)).toEqual([b.id]);
+		const rest = await stripe.paymentIntents.list({ customer: alice.id, limit: 1, starting_after: b.id });
+		expect(rest.data.map((p) => p.id)).toEqual([a.id]);
+	});
+
+	it('searches invoices by metadata, customer and status; lists invoices by customer', async () => {
+		const stripe = sdk();
+		const bob = await stripe.customers.create({ email: 'bob@example.com' });
+		const other = await stripe.customers.create({ email: 'other@example.com' });
+		const inv1 = await stripe.invoices.create({ customer: bob.id, metadata: { charge_id: 'i1:10' } });
+		const inv2 = await stripe.invoices.create({ customer: bob.id, metadata: { charge_id: 'i1:11' } });
+		await stripe.invoices.create({ customer: other.id, metadata: { charge_id: 'i2:10' } });
+		await stripe.invoiceItems.create({ customer: bob.id, invoice: inv2.id, amount: 500, currency: 'usd' });
+		await stripe.invoices.finalizeInvoice(inv2.id);
+		const found = await stripe.invoices.search({ query: `metadata['charge_id']:'i1:10' AND customer:'${bob.id}'` });
+		expect(found.data.map((i) => i.id)).toEqual([inv1.id]);
+		expect((await stripe.invoices.search({ query: "status:'open'" })).data.map((i) => i.id)).toEqual([inv2.id]);
+		const listed = await stripe.invoices.list({ customer: bob.id, limit: 1 });
+		expect(listed).toMatchObject({ has_more: true, data: [{ id: inv2.id }] });
+		expect((await stripe.invoices.list({ customer: bob.id, starting_after: inv2.id })).data.map((i) => i.id)).toEqual([inv1.id]);
+	});
+
+	it('rejects malformed search queries with 400 param query; hides objects younger than the search lag', async () => {
+		const stripe = sdk();
+		for (const query of ["metadata['a']:'1' AND status:'x' OR status:'y'", 'nonsense', "colour:'red'", "metadata:'x'"]) {
+			expect(await caught(stripe.paymentIntents.search({ query })), query).toMatchObject({ statusCode: 400, param: 'query' });
+		}
+		double.setSearchLag(60_000);
+		await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', metadata: { k: 'v' } });
+		expect((await stripe.paymentIntents.search({ query: "metadata['k']:'v'" })).data).toHaveLength(0);
+		expect((await stripe.paymentIntents.list()).data).toHaveLength(1);
+	});
+});
+
+describe('several webhook endpoints', () => {
+	it('every endpoint receives every event of the account, signed with its own secret', async () => {
+		const [appA, appB] = [await startReceiver(), await startReceiver()];
+		try {
+			double.setWebhook({ url: appA.url, secret: 'whsec_app_a' });
+			const b = double.addWebhook({ url: appB.url, secret: 'whsec_app_b' });
+			expect(double.webhookEndpoints().map((e) => e.url)).toEqual([appA.url, appB.url]);
+			const pi = await sdk().paymentIntents.create({ amount: 1000, currency: 'usd' });
+			await double.confirmPaymentIntent(pi.id, 'pm_card_visa');
+			await double.flushWebhooks();
+			const typesA = appA.received.map((r) => Stripe.webhooks.constructEvent(r.raw, r.signature, 'whsec_app_a'));
+			const typesB = appB.received.map((r) => Stripe.webhooks.constructEvent(r.raw, r.signature, 'whsec_app_b'));
+			expect(typesA.map((e) => e.type)).toEqual(['payment_intent.created', 'payment_intent.succeeded']);
+			expect(typesB.map((e) => [e.id, e.type])).toEqual(typesA.map((e) => [e.id, e.type]));
+			expect(typesA[0].pending_webhooks).toBe(2);
+			expect(() => Stripe.webhooks.constructEvent(appB.received[0].raw, appB.received[0].signature, 'whsec_app_a')).toThrow();
+			expect(double.events.map((e) => e.delivery.url)).toEqual([appA.url, appB.url, appA.url, appB.url]);
+			b.remove();
+			double.setWebhook(null);
+			double.addWebhook({ url: appB.url, secret: 'whsec_app_b' });
+			await sdk().paymentIntents.create({ amount: 1000, currency: 'usd' });
+			await double.flushWebhooks();
+			expect(appA.received).toHaveLength(2);
+			expect(appB.received).toHaveLength(3);
+			double.removeWebhook(appB.url);
+			expect(double.webhookEndpoints()).toEqual([]);
+		} finally {
+			await Promise.all([appA.close(), appB.close()]);
+		}
+	});
+});
+
+describe('customers, saved cards, receipts and the customer portal', () => {
+	it('stores email, name, preferred_locales and the default payment method, readable back with GET', async () => {
+		const stripe = sdk();
+		const created = await stripe.customers.create({ email: 'yuki@example.jp', name: 'Yuki', preferred_locales: ['ja', 'en'] });
+		expect(created).toMatchObject({ email: 'yuki@example.jp', name: 'Yuki', preferred_locales: ['ja', 'en'] });
+		await stripe.customers.update(created.id, { preferred_locales: ['en'], name: 'Yuki T.' });
+		const read = (await stripe.customers.retrieve(created.id)) as Stripe.Customer;
+		expect(read).toMatchObject({ name: 'Yuki T.', preferred_locales: ['en'], invoice_settings: { default_payment_method: null } });
+	});
+
+	it('PaymentIntents keep customer, receipt_email, setup_future_usage and payment method settings; a saved card becomes the default', async () => {
+		const stripe = sdk();
+		const customer = await stripe.customers.create({ email: 'pay@example.com' });
+		const pi = await stripe.paymentIntents.create({
+			amount: 5000,
+			currency: 'jpy',
+			customer: customer.id,
+			receipt_email: 'pay@example.com',
+			setup_future_usage: 'off_session',
+			automatic_payment_methods: { enabled: true, allow_redirects: 'never' }
+		});
+		expect(await stripe.paymentIntents.retrieve(pi.id)).toMatchObject({
+			customer: customer.id,
+			receipt_email: 'pay@example.com',
+			setup_future_usage: 'off_session',
+			automatic_payment_methods: { enabled: true, allow_redirects: 'never' }
+		});
+		const card = await stripe.paymentIntents.create({ amount: 5000, currency: 'jpy', allowed_payment_method_types: ['card'] });
+		expect(card).toMatchObject({ payment_method_types: ['card'], automatic_payment_methods: null, setup_future_usage: null });
+		expect(
+			(await caught(stripe.paymentIntents.create({ amount: 5000, currency: 'jpy', setup_future_usage: 'later' as never }))).param
+		).toBe('setup_future_usage');
+
+		const paid = await double.confirmPaymentIntent(pi.id, 'pm_card_visa');
+		const pm = await stripe.paymentMethods.retrieve(paid.payment_method);
+		expect(pm.customer).toBe(customer.id); // attached because of setup_future_usage, not yet the default
+		expect((await stripe.customers.listPaymentMethods(customer.id)).data.map((p) => p.id)).toEqual([pm.id]);
+		expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).invoice_settings.default_payment_method).toBeNull();
+		await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+		expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).invoice_settings.default_payment_method).toBe(pm.id);
+
+		// a card never attached to the customer cannot become its default
+		const stranger = await stripe.paymentIntents.create({ amount: 5000, currency: 'jpy' });
+		const strangerPm = (await double.confirmPaymentIntent(stranger.id, 'pm_card_mastercard')).payment_method;
+		const refused = await caught(stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: strangerPm } }));
+		expect(refused).toMatchObject({ statusCode: 400, param: 'invoice_settings[default_payment_method]' });
+
+		// the helper does what the app does after a "save this card" payment
+		const other = await stripe.customers.create({ email: 'other@example.com' });
+		const saved = await stripe.paymentIntents.create({
+			amount: 5000,
+			currency: 'jpy',
+			customer: other.id,
+			setup_future_usage: 'off_session'
+		});
+		await stripe.paymentIntents.confirm(saved.id, { payment_method: 'pm_card_visa' });
+		const updated = double.setDefaultPaymentMethodFromIntent(saved.id);
+		expect(updated.invoice_settings.default_payment_method).toBe(double.get(saved.id).payment_method);
+	});
+
+	it('billing portal sessions: bps_ id and a url served by the double that leads back to return_url', async () => {
+		const stripe = sdk();
+		const customer = await stripe.customers.create({ email: 'portal@example.com', name: 'Portal Co' });
+		const session = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'http://127.0.0.1:8000/' });
+		expect(session).toMatchObject({ object: 'billing_portal.session', customer: customer.id, return_url: 'http://127.0.0.1:8000/' });
+		expect(session.id).toMatch(/^bps_\w+$/);
+		expect(session.url).toBe(`${double.url}/billing_portal/session/${session.id}`);
+		const page = await fetch(session.url);
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('data-testid="stripe-billing-portal"');
+		expect(html).toContain('href="http://127.0.0.1:8000/"');
+		expect((await caught(stripe.billingPortal.sessions.create({ customer: 'cus_missing' }))).statusCode).toBe(400);
+	});
+});
+
+describe('tax rates on invoices', () => {
+	it('creates and reads tax rates; validates percentage', async () => {
+		const stripe = sdk();
+		const rate = await stripe.taxRates.create({ display_name: '消費税', percentage: 10, inclusive: false, country: 'JP' });
+		expect(rate).toMatchObject({ object: 'tax_rate', percentage: 10, inclusive: false, country: 'JP', active: true });
+		expect(rate.id).toMatch(/^txr_/);
+		expect(await stripe.taxRates.retrieve(rate.id)).toEqual(rate);
+		expect((await caught(stripe.taxRates.create({ display_name: 'x', percentage: 101, inclusive: false }))).param).toBe('percentage');
+		expect((await caught(stripe.taxRates.create({ display_name: 'x', percentage: 5 } as never))).param).toBe('inclusive');
+	});
+
+	it('exclusive tax is added per line (rounded per line); inclusive tax is contained; default_tax_rates apply to lines without rates', async () => {
+		const stripe = sdk();
+		const customer = await stripe.customers.create({});
+		const vat = await stripe.taxRates.create({ display_name: 'VAT', percentage: 10, inclusive: false });
+		const incl = await stripe.taxRates.create({ display_name: 'VAT incl.', percentage: 10, inclusive: true });
+
+		// exclusive, two lines of ¥105: 10.5 → 11 per line, 22 in all (once on the subtotal it would be 21)
+		const inv = await stripe.invoices.create({ customer: customer.id, currency: 'jpy', default_tax_rates: [vat.id] });
+		await stripe.invoiceItems.create({ customer: customer.id, invoice: inv.id, amount: 105, currency: 'jpy' });
+		await stripe.invoiceItems.create({ customer: customer.id, invoice: inv.id, amount: 105, currency: 'jpy' });
+		const open = await stripe.invoices.finalizeInvoice(inv.id);
+		expect(open).toMatchObject({ subtotal: 210, total_excluding_tax: 210, total: 232, amount_due: 232 });
+		expect(open.total_taxes).toEqual([
+			expect.objectContaining({ amount: 22, tax_behavior: 'exclusive', tax_rate_details: { tax_rate: vat.id }, taxable_amount: 210 })
+		]);
+		expect(open.lines.data.map((l) => l.taxes?.[0].amount)).toEqual([11, 11]);
+		expect(open.default_tax_rates.map((r) => r.id)).toEqual([vat.id]);
+		expect(open.hosted_invoice_url).toMatch(/^https:\/\/invoice\.stripe\.com\/i\/acct_test\/test_\w+$/);
+		expect(open.invoice_pdf).toMatch(/^https:\/\/pay\.stripe\.com\/invoice\/acct_test\/test_\w+\/pdf$/);
+
+		// inclusive on the item overrides the default: ¥1100 contains ¥100 tax
+		const inv2 = await stripe.invoices.create({ customer: customer.id, currency: 'jpy', default_tax_rates: [vat.id] });
+		const item = await stripe.invoiceItems.create({
+			customer: customer.id,
+			invoice: inv2.id,
+			amount: 1100,
+			currency: 'jpy',
+			tax_rates: [incl.id]
+		});
+		expect(item.tax_rates?.map((r) => r.id)).toEqual([incl.id]);
+		const open2 = await stripe.invoices.finalizeInvoice(inv2.id);
+		expect(open2).toMatchObject({ subtotal: 1100, subtotal_excluding_tax: 1000, total: 1100, total_excluding_tax: 1000, amount_due: 1100 });
+		expect(open2.total_taxes?.[0]).toMatchObject({ amount: 100, tax_behavior: 'inclusive', taxable_amount: 1000 });
+
+		// the hosted invoice page and PDF are served by the double (route invoice.stripe.com / pay.stripe.com to it)
+		const hosted = await fetch(`${double.url}${new URL(open.hosted_invoice_url!).pathname}`);
+		expect(await hosted.text()).toContain(`data-invoice="${open.id}"`);
+		const pdf = await fetch(`${double.url}${new URL(open.invoice_pdf!).pathname}`);
+		expect(pdf.headers.get('content-type')).toBe('application/pdf');
+		expect((await pdf.text()).startsWith('%PDF-1.4')).toBe(true);
+	});
+});
+
+/** The Stripe.js stand-in evaluated against a minimal DOM, its api.stripe.com calls sent to the double. */
+function loadStandIn(): { Stripe: any; root: FakeNode; assigned: string[] } {
+	const assigned: string[] = [];
+	const root = new FakeNode('div');
+	const window: Record<string, any> = {
+		location: { href: 'http://127.0.0.1:8000/', assign: (url: string) => assigned.push(url) }
+	};
+	const document = {
+		createElement: (tag: string) => new FakeNode(tag),
+		querySelector: (sel: string) => (sel === '#payment' ? root : null)
+	};
+	const fetchToDouble = (url: string, init: RequestInit) => fetch(url.replace('https://api.stripe.com', double.url), init);
+	new Function('window', 'document', 'fetch', 'URL', stripeJsStandIn())(window, document, fetchToDouble, URL);
+	return { Stripe: window.Stripe, root, assigned };
+}
+
+class FakeNode {
+	children: FakeNode[] = [];
+	attributes: Record<string, string> = {};
+	listeners: Record<string, (() => void)[]> = {};
+	parentNode: FakeNode | null = null;
+	value = '';
+	disabled = false;
+	className = '';
+	type = '';
+	name = '';
+	inputMode = '';
+	classList = { toggle: () => {}, add: () => {}, remove: () => {} };
+	constructor(readonly tag: string) {}
+	setAttribute(k: string, v: string) {
+		this.attributes[k] = v;
+	}
+	addEventListener(event: string, fn: () => void) {
+		(this.listeners[event] ??= []).push(fn);
+	}
+	appendChild(child: FakeNode) {
+		child.parentNode = this;
+		this.children.push(child);
+	}
+	removeChild(child: FakeNode) {
+		this.children = this.children.filter((c) => c !== child);
+	}
+	find(testId: string): FakeNode | undefined {
+		if (this.attributes['data-testid'] === testId) return this;
+		for (const c of this.children) {
+			const hit = c.find(testId);
+			if (hit) return hit;
+		}
+		return undefined;
+	}
+	type_(text: string) {
+		this.value = text;
+		for (const fn of this.listeners.input ?? []) fn();
+	}
+}
+
+describe('Stripe.js stand-in', () => {
+	it('Payment Element: elements({ clientSecret }).create("payment"), mount, confirmPayment with redirect if_required against the double', async () => {
+		const { Stripe: StripeJs, root } = loadStandIn();
+		const pi = await sdk().paymentIntents.create({ amount: 5000, currency: 'jpy', automatic_payment_methods: { enabled: true } });
+		const stripeJs = StripeJs(PUBLISHABLE);
+		expect(() => stripeJs.elements().create('payment')).toThrow(/clientSecret or mode/);
+		const elements = stripeJs.elements({ clientSecret: pi.client_secret });
+		const payment = elements.create('payment');
+		const changes: any[] = [];
+		payment.on('change', (e: any) => changes.push(e));
+		payment.mount('#payment');
+		const input = root.find('stripe-payment-card-number')!;
+		expect(input).toBeDefined();
+		input.type_('4242 4242');
+		expect((await stripeJs.confirmPayment({ elements, redirect: 'if_required' })).error).toMatchObject({ code: 'incomplete_number' });
+		input.type_('4000 0000 0000 0002');
+		expect(changes.at(-1)).toMatchObject({ elementType: 'payment', complete: true, value: { type: 'card' } });
+		const declined = await stripeJs.confirmPayment({
+			elements,
+			redirect: 'if_required',
+			confirmParams: { return_url: 'http://127.0.0.1:8000/' }
+		});
+		expect(declined.error).toMatchObject({ type: 'card_error', code: 'card_declined', message: 'Your card was declined.' });
+		input.type_('4242 4242 4242 4242');
+		const ok = await stripeJs.confirmPayment({ elements, redirect: 'if_required', confirmParams: { receipt_email: 'r@example.com' } });
+		expect(ok.paymentIntent).toMatchObject({ id: pi.id, status: 'succeeded' });
+		expect(double.get(pi.id)).toMatchObject({ status: 'succeeded', receipt_email: 'r@example.com' });
+		expect(() => stripeJs.confirmPayment({ elements })).toThrow(/return_url/);
+	});
+
+	it('Payment Element: deferred intent (mode) with elements.submit(), redirect always, Japanese decline messages; confirmCardPayment still works', async () => {
+		const { Stripe: StripeJs, root, assigned } = loadStandIn();
+		const stripeJs = StripeJs(PUBLISHABLE, { locale: 'ja' });
+		const elements = stripeJs.elements({ mode: 'payment', amount: 5000, currency: 'jpy' });
+		elements.create('payment').mount('#payment');
+		const input = root.find('stripe-payment-card-number')!;
+		input.type_('4000 0000 0000 9995');
+		expect(await elements.submit()).toEqual({});
+		const pi = await sdk().paymentIntents.create({ amount: 5000, currency: 'jpy' });
+		const declined = await stripeJs.confirmPayment({ elements, clientSecret: pi.client_secret, redirect: 'if_required' });
+		expect(declined.error).toMatchObject({ decline_code: 'insufficient_funds', message: 'カードの残高が不足しています。' });
+		input.type_('4242424242424242');
+		// like Stripe.js, a redirecting confirmPayment never settles: the page navigates away
+		void stripeJs.confirmPayment({ elements, clientSecret: pi.client_secret, confirmParams: { return_url: 'http://127.0.0.1:8000/paid' } });
+		await until(() => assigned.length === 1, 'the redirect to return_url');
+		expect(assigned[0]).toBe(
+			`http://127.0.0.1:8000/paid?payment_intent=${pi.id}&payment_intent_client_secret=${encodeURIComponent(pi.client_secret!)}&redirect_status=succeeded`
+		);
+
+		const card = StripeJs(PUBLISHABLE).elements().create('card');
+		card.mount('#payment');
+		root.find('stripe-card-number')!.type_('4242 4242 4242 4242');
+		const other = await sdk().paymentIntents.create({ amount: 5000, currency: 'jpy' });
+		const paid = await StripeJs(PUBLISHABLE).confirmCardPayment(other.client_secret, { payment_method: { card } });
+		expect(paid.paymentIntent).toMatchObject({ id: other.id, status: 'succeeded' });
 	});
 });

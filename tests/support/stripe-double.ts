@@ -19,5 +19,6 @@ export type {
 	SendEventResult,
 	StripeDouble,
 	StripeDoubleOptions,
+	WebhookEndpointHandle,
 	WebhookTarget
 } from './stripe-double/types';

@@ -8,9 +8,17 @@
  *     await route.fulfill({ response: await route.fetch({ url: double.url + url.pathname + url.search }) });
  *   });
  *
- * It defines `window.Stripe(publishableKey)` with a card Element rendered as a plain
- * `<input data-testid="stripe-card-number">`, `confirmCardPayment` and `retrievePaymentIntent`,
- * talking form-encoded to https://api.stripe.com with `key` + `client_secret` like Stripe.js.
+ * It defines `window.Stripe(publishableKey)` with
+ * - the card Element (`elements().create('card')`), a plain `<input data-testid="stripe-card-number">`,
+ *   confirmed with `confirmCardPayment(clientSecret, { payment_method: { card } })`;
+ * - the Payment Element (`elements({ clientSecret }).create('payment')`, or deferred with
+ *   `elements({ mode: 'payment', amount, currency })`), a card form `<input data-testid="stripe-payment-card-number">`,
+ *   with `elements.submit()` and `confirmPayment({ elements, clientSecret?, redirect: 'if_required', confirmParams })`;
+ *   with the default `redirect: 'always'` a successful payment navigates to `confirmParams.return_url`
+ *   (`?payment_intent=…&payment_intent_client_secret=…&redirect_status=succeeded`) like Stripe.js;
+ * - `retrievePaymentIntent`;
+ * all talking form-encoded to https://api.stripe.com with `key` + `client_secret` like Stripe.js. With
+ * `locale: 'ja'` (on Stripe() or elements()) card errors come back in Japanese, as Stripe.js localizes them.
  * The returned source is dependency-free ES2017 (no template literals, no modules).
  */
 const SOURCE = String.raw`(function () {
@@ -61,22 +69,54 @@ const SOURCE = String.raw`(function () {
     return 'unknown';
   }
 
+  /** Japanese messages for what Stripe.js localizes (validation errors and card declines), by decline_code or code. */
+  var JA = {
+    invalid_number: 'カード番号が無効です。',
+    incomplete_number: 'カード番号が不完全です。',
+    incorrect_number: 'カード番号が正しくありません。',
+    generic_decline: 'カードが拒否されました。',
+    card_declined: 'カードが拒否されました。',
+    insufficient_funds: 'カードの残高が不足しています。',
+    lost_card: 'カードが拒否されました。',
+    stolen_card: 'カードが拒否されました。',
+    fraudulent: 'カードが拒否されました。',
+    expired_card: 'カードの有効期限が切れています。',
+    incorrect_cvc: 'カードのセキュリティコードが正しくありません。',
+    processing_error: 'カードの処理中にエラーが発生しました。しばらくしてからもう一度お試しください。'
+  };
+
+  function localize(error, locale) {
+    if (!error || !locale || String(locale).indexOf('ja') !== 0) return error;
+    var message = JA[error.decline_code] || JA[error.code];
+    if (!message) return error;
+    var out = {};
+    for (var k in error) if (hasOwn(error, k)) out[k] = error[k];
+    out.message = message;
+    return out;
+  }
+
   /** Client-side validation like the real card Element. */
-  function cardState(digits) {
+  function cardState(digits, locale) {
     var expected = brandOf(digits) === 'amex' ? 15 : 16;
     var state = { empty: digits.length === 0, complete: false, error: undefined, brand: brandOf(digits) };
     if (digits.length > 19 || (digits.length >= expected && !luhnValid(digits))) {
-      state.error = { type: 'validation_error', code: 'invalid_number', message: 'Your card number is invalid.' };
+      state.error = localize({ type: 'validation_error', code: 'invalid_number', message: 'Your card number is invalid.' }, locale);
     } else {
       state.complete = digits.length >= expected;
     }
     return state;
   }
 
-  function CardElement(type, options, registry) {
+  function incomplete(locale) {
+    return localize({ type: 'validation_error', code: 'incomplete_number', message: 'Your card number is incomplete.' }, locale);
+  }
+
+  /** The card Element ('card') and the Payment Element ('payment', card only here): one input for the number. */
+  function CardElement(type, options, registry, locale) {
     this._type = type;
     this._options = options || {};
     this._registry = registry;
+    this._locale = locale;
     this._handlers = {};
     this._wrapper = null;
     this._input = null;
@@ -87,7 +127,7 @@ const SOURCE = String.raw`(function () {
   };
 
   CardElement.prototype._state = function () {
-    return cardState(this._digits());
+    return cardState(this._digits(), this._locale);
   };
 
   CardElement.prototype._fire = function (event, payload) {
@@ -103,10 +143,15 @@ const SOURCE = String.raw`(function () {
       wrapper.classList.toggle('StripeElement--complete', state.complete);
       wrapper.classList.toggle('StripeElement--invalid', !!state.error);
     }
-    this._fire('change', {
-      elementType: this._type, empty: state.empty, complete: state.complete, error: state.error,
-      brand: state.brand, value: { postalCode: '' }
-    });
+    var payload = { elementType: this._type, empty: state.empty, complete: state.complete, error: state.error };
+    if (this._type === 'payment') {
+      payload.collapsed = false;
+      payload.value = { type: 'card' };
+    } else {
+      payload.brand = state.brand;
+      payload.value = { postalCode: '' };
+    }
+    this._fire('change', payload);
   };
 
   CardElement.prototype.mount = function (target) {
@@ -120,10 +165,12 @@ const SOURCE = String.raw`(function () {
     input.type = 'text';
     input.name = 'cardnumber';
     input.inputMode = 'numeric';
-    input.setAttribute('data-testid', 'stripe-card-number');
-    input.setAttribute('placeholder', 'Card number');
+    var ja = this._locale && String(this._locale).indexOf('ja') === 0;
+    input.setAttribute('data-testid', this._type === 'payment' ? 'stripe-payment-card-number' : 'stripe-card-number');
+    input.setAttribute('placeholder', ja ? 'カード番号' : this._type === 'payment' ? '1234 1234 1234 1234' : 'Card number');
     input.setAttribute('autocomplete', 'off');
-    input.setAttribute('aria-label', 'Credit or debit card number');
+    input.setAttribute('aria-label', ja ? 'カード番号' : this._type === 'payment' ? 'Card number' : 'Credit or debit card number');
+    if (this._type === 'payment') wrapper.setAttribute('data-testid', 'stripe-payment-element');
     input.disabled = !!this._options.disabled;
     input.addEventListener('input', function () { self._fireChange(); });
     input.addEventListener('focus', function () {
@@ -187,17 +234,46 @@ const SOURCE = String.raw`(function () {
     if (this._input) this._input.disabled = !!this._options.disabled;
   };
 
-  function Elements(options) {
+  function Elements(options, stripeLocale) {
     this._options = options || {};
     this._registry = {};
+    this._stripeLocale = stripeLocale;
+    var secret = this._options.clientSecret;
+    if (secret !== undefined && (typeof secret !== 'string' || !/^(pi|seti)_[^_]+_secret_/.test(secret))) {
+      throw IntegrationError('Invalid value for elements(): clientSecret should be a client secret of the form pi_…_secret_…. You specified: ' + secret + '.');
+    }
   }
 
+  Elements.prototype._locale = function () {
+    return this._options.locale || this._stripeLocale;
+  };
+
   Elements.prototype.create = function (type, options) {
-    if (type !== 'card') throw IntegrationError('The Stripe.js stand-in only supports the "card" Element, not "' + type + '".');
+    if (type !== 'card' && type !== 'payment') {
+      throw IntegrationError('The Stripe.js stand-in supports the "card" and "payment" Elements, not "' + type + '".');
+    }
+    if (type === 'payment' && !this._options.clientSecret && !this._options.mode) {
+      throw IntegrationError('In order to create a payment element, you must pass a clientSecret or mode when creating the Elements group.');
+    }
     if (this._registry[type]) throw IntegrationError('Can only create one Element of type ' + type + '.');
-    var element = new CardElement(type, options, this._registry);
+    var element = new CardElement(type, options, this._registry, this._locale());
     this._registry[type] = element;
     return element;
+  };
+
+  /** Validates the Payment Element's fields (Stripe.js wants this before confirming a deferred intent). */
+  Elements.prototype.submit = function () {
+    var element = this._registry.payment;
+    if (!element) return Promise.resolve({ error: IntegrationError('elements.submit() needs a mounted Payment Element.') });
+    var state = element._state();
+    if (state.error) return Promise.resolve({ error: state.error });
+    if (!state.complete) return Promise.resolve({ error: incomplete(element._locale) });
+    this._submitted = true;
+    return Promise.resolve({});
+  };
+
+  Elements.prototype.fetchUpdates = function () {
+    return Promise.resolve({});
   };
 
   Elements.prototype.getElement = function (type) {
@@ -216,7 +292,7 @@ const SOURCE = String.raw`(function () {
     return match[1];
   }
 
-  function callApi(method, path, params) {
+  function callApi(method, path, params, locale) {
     var body = encodeForm(params);
     var init = { method: method, headers: {} };
     if (method === 'GET') {
@@ -229,7 +305,7 @@ const SOURCE = String.raw`(function () {
       function (res) {
         return res.json().then(function (json) {
           if (res.status < 400) return { paymentIntent: json };
-          return { error: (json && json.error) || { type: 'api_error', message: 'Unexpected response from Stripe (' + res.status + ').' } };
+          return { error: localize((json && json.error) || { type: 'api_error', message: 'Unexpected response from Stripe (' + res.status + ').' }, locale) };
         }, function () {
           return { error: { type: 'api_error', message: 'Invalid JSON received from Stripe (' + res.status + ').' } };
         });
@@ -244,12 +320,10 @@ const SOURCE = String.raw`(function () {
     if (typeof paymentMethod === 'string') return { payment_method: paymentMethod };
     if (!paymentMethod || !paymentMethod.card) return {};
     var element = paymentMethod.card;
-    if (!(element instanceof CardElement)) throw IntegrationError('payment_method.card must be a card Element.');
+    if (!(element instanceof CardElement) || element._type !== 'card') throw IntegrationError('payment_method.card must be a card Element.');
     var state = element._state();
     if (state.error) return { error: state.error };
-    if (!state.complete) {
-      return { error: { type: 'validation_error', code: 'incomplete_number', message: 'Your card number is incomplete.' } };
-    }
+    if (!state.complete) return { error: incomplete(element._locale) };
     var data = { type: 'card', card: { number: element._digits() } };
     if (paymentMethod.billing_details) data.billing_details = paymentMethod.billing_details;
     return { payment_method_data: data };
@@ -271,7 +345,7 @@ const SOURCE = String.raw`(function () {
   Stripe.prototype.registerAppInfo = function () {};
 
   Stripe.prototype.elements = function (options) {
-    return new Elements(options);
+    return new Elements(options, this._options.locale);
   };
 
   Stripe.prototype.confirmCardPayment = function (clientSecret, data) {
@@ -284,12 +358,52 @@ const SOURCE = String.raw`(function () {
     if (data.return_url) params.return_url = data.return_url;
     if (data.receipt_email) params.receipt_email = data.receipt_email;
     if (data.setup_future_usage) params.setup_future_usage = data.setup_future_usage;
-    return callApi('POST', '/v1/payment_intents/' + id + '/confirm', params);
+    return callApi('POST', '/v1/payment_intents/' + id + '/confirm', params, this._options.locale);
+  };
+
+  /** The Payment Element's confirmation: the card typed into it, the intent from elements({ clientSecret }) or options.clientSecret. */
+  Stripe.prototype.confirmPayment = function (options) {
+    options = options || {};
+    var elements = options.elements;
+    if (!(elements instanceof Elements)) throw IntegrationError('Invalid value for confirmPayment(): elements should be an Elements group.');
+    var element = elements._registry.payment;
+    if (!element || !element._input) throw IntegrationError('confirmPayment(): the Payment Element must be mounted before confirming.');
+    var clientSecret = options.clientSecret || elements._options.clientSecret;
+    var id = intentIdFrom(clientSecret, 'confirmPayment');
+    if (!elements._options.clientSecret && !elements._submitted) {
+      throw IntegrationError('elements.submit() must be called before stripe.confirmPayment() when the Elements group was created without a clientSecret.');
+    }
+    var redirect = options.redirect || 'always';
+    var confirmParams = options.confirmParams || {};
+    if (redirect === 'always' && !confirmParams.return_url) {
+      throw IntegrationError('stripe.confirmPayment(): the confirmParams.return_url argument is required unless passing redirect: "if_required".');
+    }
+    var locale = element._locale;
+    var state = element._state();
+    if (state.error) return Promise.resolve({ error: state.error });
+    if (!state.complete) return Promise.resolve({ error: incomplete(locale) });
+    var data = { type: 'card', card: { number: element._digits() } };
+    var pmData = confirmParams.payment_method_data || {};
+    if (pmData.billing_details) data.billing_details = pmData.billing_details;
+    var params = { key: this._key, client_secret: clientSecret, payment_method_data: data };
+    if (confirmParams.return_url) params.return_url = confirmParams.return_url;
+    if (confirmParams.receipt_email) params.receipt_email = confirmParams.receipt_email;
+    if (confirmParams.shipping) params.shipping = confirmParams.shipping;
+    return callApi('POST', '/v1/payment_intents/' + id + '/confirm', params, locale).then(function (result) {
+      if (result.error || redirect === 'if_required') return result;
+      // cards never need a redirect, but with redirect: 'always' Stripe.js still goes to return_url
+      var url = new URL(confirmParams.return_url, window.location.href);
+      url.searchParams.set('payment_intent', result.paymentIntent.id);
+      url.searchParams.set('payment_intent_client_secret', clientSecret);
+      url.searchParams.set('redirect_status', result.paymentIntent.status === 'succeeded' ? 'succeeded' : 'failed');
+      window.location.assign(url.toString());
+      return new Promise(function () {});
+    });
   };
 
   Stripe.prototype.retrievePaymentIntent = function (clientSecret) {
     var id = intentIdFrom(clientSecret, 'retrievePaymentIntent');
-    return callApi('GET', '/v1/payment_intents/' + id, { key: this._key, client_secret: clientSecret });
+    return callApi('GET', '/v1/payment_intents/' + id, { key: this._key, client_secret: clientSecret }, this._options.locale);
   };
 
   window.Stripe = Stripe;

@@ -2,6 +2,7 @@
  * Stripe's test payment methods and card numbers, and the charge attempt they produce.
  * https://docs.stripe.com/testing
  */
+import type Stripe from 'stripe';
 import { invalidRequest, missingParam } from './errors';
 import { newId, nowSeconds } from './ids';
 import type { State } from './state';
@@ -69,7 +70,7 @@ export function declineFor(number: string): Decline | null {
 	return DECLINES[number] ?? null;
 }
 
-function paymentMethodObject(number: string, billing: any) {
+function paymentMethodObject(number: string, billing: Params | undefined): Stripe.PaymentMethod {
 	return {
 		id: newId('pm'),
 		object: 'payment_method',
@@ -86,10 +87,14 @@ function paymentMethodObject(number: string, billing: any) {
 			funding: 'credit',
 			last4: number.slice(-4),
 			networks: { available: [brandOf(number)], preferred: null },
-			wallet: null
+			wallet: null,
+			generated_from: null,
+			regulated_status: 'unregulated',
+			three_d_secure_usage: { supported: true }
 		},
 		created: nowSeconds(),
 		customer: null,
+		customer_account: null,
 		livemode: false,
 		metadata: {},
 		type: 'card'
@@ -133,6 +138,7 @@ export function attemptCharge(
 	input: { amount: number; currency: string; customer: string | null; paymentIntent: string | null; description?: string | null }
 ) {
 	const decline = declineFor(state.cardNumbers.get(pm.id) ?? '');
+	// the Charge fields the double does not model (balance transaction, billing details, …) are absent
 	const charge = state.add('charges', {
 		id: newId('ch'),
 		object: 'charge',
@@ -150,6 +156,9 @@ export function attemptCharge(
 		metadata: {},
 		outcome: decline
 			? {
+					advice_code: null,
+					network_advice_code: null,
+					network_decline_code: null,
 					network_status: 'declined_by_network',
 					reason: decline.decline_code ?? decline.code,
 					risk_level: 'normal',
@@ -157,6 +166,9 @@ export function attemptCharge(
 					type: 'issuer_declined'
 				}
 			: {
+					advice_code: null,
+					network_advice_code: null,
+					network_decline_code: null,
 					network_status: 'approved_by_network',
 					reason: null,
 					risk_level: 'normal',
@@ -168,6 +180,6 @@ export function attemptCharge(
 		payment_method: pm.id,
 		refunded: false,
 		status: decline ? 'failed' : 'succeeded'
-	});
+	} satisfies Partial<Stripe.Charge> as Stripe.Charge);
 	return { charge, decline };
 }

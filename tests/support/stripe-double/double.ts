@@ -5,6 +5,7 @@ import { StripeDoubleCardError } from './errors';
 import { Faults } from './faults';
 import { deepClone } from './form';
 import { IdempotencyStore } from './idempotency';
+import { idOf } from './ids';
 import { handleRequest, type Runtime } from './pipeline';
 import { chargeInvoice } from './resources/invoice-flow';
 import { confirmIntent, type ConfirmInput } from './resources/payment-flow';
@@ -17,6 +18,7 @@ import type {
 	SendEventResult,
 	StripeDouble,
 	StripeDoubleOptions,
+	WebhookEndpointHandle,
 	WebhookTarget
 } from './types';
 import { Webhooks } from './webhooks';
@@ -35,15 +37,18 @@ class StripeDoubleServer implements StripeDouble {
 	readonly requests: RequestLogEntry[] = [];
 	private readonly state = new State();
 	private readonly faults = new Faults();
-	private readonly idempotency = new IdempotencyStore();
+	private clockOffsetMs = 0;
+	private readonly idempotency = new IdempotencyStore(() => Date.now() + this.clockOffsetMs);
 	private readonly webhooks: Webhooks;
 	private readonly held = new Set<ServerResponse>();
 	private latency = 0;
+	private searchLag = 0;
 	private readonly server: http.Server;
 	private readonly emit = (type: string, object: any) => this.webhooks.emitAuto(type, object);
 
 	constructor(private readonly options: StripeDoubleOptions) {
 		this.webhooks = new Webhooks(options.webhook ?? null, options.autoWebhooks);
+		for (const target of options.webhooks ?? []) this.webhooks.add(target);
 		const runtime: Runtime = {
 			state: this.state,
 			faults: this.faults,
@@ -52,6 +57,8 @@ class StripeDoubleServer implements StripeDouble {
 			auth: { secretKey: options.secretKey, publishableKey: options.publishableKey },
 			log: this.requests,
 			latencyMs: () => this.latency,
+			searchLagMs: () => this.searchLag,
+			baseUrl: () => this.url,
 			hold: (res) => {
 				this.held.add(res);
 				res.on('close', () => this.held.delete(res));
@@ -96,6 +103,8 @@ class StripeDoubleServer implements StripeDouble {
 		this.idempotency.clear();
 		this.webhooks.reset();
 		this.latency = 0;
+		this.searchLag = 0;
+		this.clockOffsetMs = 0;
 		this.dropHeld();
 	}
 
@@ -103,6 +112,9 @@ class StripeDoubleServer implements StripeDouble {
 	invoices = () => deepClone([...this.state.invoices.values()]);
 	invoiceItems = () => deepClone([...this.state.invoiceItems.values()]);
 	customers = () => deepClone([...this.state.customers.values()]);
+	taxRates = () => deepClone([...this.state.taxRates.values()]);
+	paymentMethods = () => deepClone([...this.state.paymentMethods.values()]);
+	portalSessions = () => deepClone([...this.state.portalSessions.values()]);
 
 	get(id: string): any | undefined {
 		return deepClone(this.state.find(id));
@@ -146,6 +158,40 @@ class StripeDoubleServer implements StripeDouble {
 
 	setDefaultPaymentMethod(customerId: string, pm: string | null): void {
 		this.state.load('customers', customerId).invoice_settings.default_payment_method = pm;
+	}
+
+	setDefaultPaymentMethodFromIntent(paymentIntentId: string): any {
+		const pi = this.state.load('paymentIntents', paymentIntentId);
+		if (pi.status !== 'succeeded' || !pi.payment_method || !pi.customer) {
+			throw new Error(`stripe-double: ${pi.id} has no card to save (status ${pi.status}, customer ${pi.customer ?? 'none'})`);
+		}
+		const customer = this.state.load('customers', idOf(pi.customer)!);
+		const pm = this.state.load('paymentMethods', idOf(pi.payment_method)!);
+		if (pm.customer && pm.customer !== customer.id) throw new Error(`stripe-double: ${pm.id} belongs to ${pm.customer}`);
+		pm.customer = customer.id;
+		customer.invoice_settings.default_payment_method = pm.id;
+		this.emit('customer.updated', customer);
+		return deepClone(customer);
+	}
+
+	addWebhook(target: WebhookTarget): WebhookEndpointHandle {
+		return this.webhooks.add(target);
+	}
+
+	removeWebhook(url: string): void {
+		this.webhooks.removeUrl(url);
+	}
+
+	webhookEndpoints(): WebhookTarget[] {
+		return deepClone(this.webhooks.endpoints());
+	}
+
+	setSearchLag(ms: number): void {
+		this.searchLag = Math.max(0, ms);
+	}
+
+	advanceTime(seconds: number): void {
+		this.clockOffsetMs += Math.max(0, seconds) * 1000;
 	}
 
 	private dropHeld(): void {

@@ -13,3 +13,9 @@ export function randomString(length: number, alphabet = ALPHABET): string {
 export const newId = (prefix: string, length = 24) => `${prefix}_${randomString(length)}`;
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The id behind an expandable field: the double stores ids, the SDK types allow the expanded object too. */
+export function idOf(ref: string | { id?: string } | null | undefined): string | null {
+	if (ref === null || ref === undefined) return null;
+	return typeof ref === 'string' ? ref : (ref.id ?? null);
+}

@@ -1,8 +1,16 @@
 /** List responses (`object: 'list'`) with limit / starting_after / ending_before, and `expand[]`. */
+import type Stripe from 'stripe';
 import { deepClone } from './form';
 import { optInt, optString, expandPaths } from './params';
 import type { State } from './state';
 import type { Params } from './types';
+
+/** A list with the `total_count` Stripe includes for embedded lists (invoice lines), which the SDK types leave out. */
+export type CountedList<T> = Stripe.ApiList<T> & { total_count: number };
+
+export function countedList<T>(url: string): CountedList<T> {
+	return { object: 'list', data: [], has_more: false, total_count: 0, url };
+}
 
 export function listObject(data: any[], url: string, hasMore = false) {
 	return { object: 'list', data, has_more: hasMore, url };
@@ -46,10 +54,23 @@ function expandPath(node: any, parts: string[], state: State): any {
 	return node;
 }
 
+/** Stripe embeds at most this many lines in an invoice; the rest are read from /v1/invoices/:id/lines. */
+export const EMBEDDED_INVOICE_LINES = 10;
+
+function limitLines(invoice: any): void {
+	const lines = invoice?.lines;
+	if (invoice?.object !== 'invoice' || !Array.isArray(lines?.data) || lines.data.length <= EMBEDDED_INVOICE_LINES) return;
+	lines.data = lines.data.slice(0, EMBEDDED_INVOICE_LINES);
+	lines.has_more = true;
+}
+
 /** A response copy of `object` with `expand[]` paths replaced by the referenced objects. */
 export function render(object: any, params: Params, state: State): any {
 	let out = deepClone(object);
 	for (const path of expandPaths(params)) out = expandPath(out, path.split('.'), state);
+	// like Stripe, an invoice (alone or in a list) carries only its first lines: code that needs all of them must page
+	if (out?.object === 'invoice') limitLines(out);
+	else if (Array.isArray(out?.data)) out.data.forEach(limitLines);
 	return out;
 }
 

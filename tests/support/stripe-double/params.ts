@@ -113,8 +113,8 @@ export function optMetadata(params: Params): Record<string, string> | null | und
 	return v as Record<string, string>;
 }
 
-export function mergeMetadata(existing: Record<string, string>, update: Record<string, string> | null | undefined) {
-	if (update === undefined) return existing;
+export function mergeMetadata(existing: Record<string, string> | null, update: Record<string, string> | null | undefined) {
+	if (update === undefined) return existing ?? {};
 	if (update === null) return {};
 	const merged = { ...existing };
 	for (const [k, val] of Object.entries(update)) {
@@ -130,4 +130,9 @@ export function expandPaths(params: Params): string[] {
 	if (v === undefined) return [];
 	if (!Array.isArray(v) || v.some((p) => typeof p !== 'string')) throw invalidRequest('Invalid array', { param: 'expand' });
 	return v;
+}
+
+/** The entries of `changes` that were given (undefined = param absent), for Object.assign onto an object. */
+export function given<T extends object>(changes: T): Partial<T> {
+	return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

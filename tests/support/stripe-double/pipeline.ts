@@ -10,6 +10,7 @@ import { decodeForm, deepClone, stableStringify } from './form';
 import { newId } from './ids';
 import type { IdempotencyStore } from './idempotency';
 import { render } from './lists';
+import { servePage } from './pages';
 import { matchRoute } from './routes';
 import type { State } from './state';
 import type { AuthInfo, Params, RequestLogEntry } from './types';
@@ -23,6 +24,8 @@ export interface Runtime {
 	auth: AuthConfig;
 	log: RequestLogEntry[];
 	latencyMs(): number;
+	searchLagMs(): number;
+	baseUrl(): string;
 	/** keep the response open without answering (until close/reset) */
 	hold(res: ServerResponse): void;
 }
@@ -52,7 +55,10 @@ function setBaseHeaders(res: ServerResponse, req: IncomingMessage, requestId: st
 		'Access-Control-Allow-Headers',
 		header(req, 'access-control-request-headers') ?? 'Authorization, Content-Type, Idempotency-Key, Stripe-Version, Stripe-Account'
 	);
-	res.setHeader('Access-Control-Expose-Headers', 'Request-Id, Stripe-Version, Idempotency-Key, Idempotent-Replayed, Original-Request');
+	res.setHeader(
+		'Access-Control-Expose-Headers',
+		'Request-Id, Stripe-Version, Idempotency-Key, Idempotent-Replayed, Original-Request, Stripe-Should-Retry'
+	);
 	res.setHeader('Access-Control-Max-Age', '300');
 }
 
@@ -87,7 +93,15 @@ async function execute(rt: Runtime, req: IncomingMessage, entry: RequestLogEntry
 	const run = async (): Promise<Outcome> => {
 		if (rt.latencyMs() > 0) await sleep(rt.latencyMs());
 		try {
-			const result = match.route.handler({ params: handlerParams, id: match.id, state: rt.state, auth, emit });
+			const result = match.route.handler({
+				params: handlerParams,
+				id: match.id,
+				state: rt.state,
+				auth,
+				emit,
+				baseUrl: rt.baseUrl(),
+				searchLagMs: rt.searchLagMs()
+			});
 			return { status: 200, body: JSON.stringify(render(result, handlerParams, rt.state), null, 2), events };
 		} catch (err) {
 			return { ...errorOutcome(err, entry.requestId), events };
@@ -96,8 +110,15 @@ async function execute(rt: Runtime, req: IncomingMessage, entry: RequestLogEntry
 	return entry.idempotencyKey && entry.method === 'POST' ? runIdempotently(rt, entry, params, run) : run();
 }
 
-/** Stripe saves results of requests that started executing: successes and card errors, not validation errors. */
-const isStorable = (status: number) => status < 400 || status === 402;
+/** Stripe saves results of requests that started executing: successes, card errors and 500s — not validation errors. */
+const isStorable = (status: number) => status < 400 || status === 402 || status >= 500;
+
+/** A replayed 500 will answer 500 again for 24 h: Stripe tells clients not to retry it. */
+function replayHeaders(result: { status: number; requestId: string }): Record<string, string> {
+	const headers: Record<string, string> = { 'Idempotent-Replayed': 'true', 'Original-Request': result.requestId };
+	if (result.status >= 500) headers['Stripe-Should-Retry'] = 'false';
+	return headers;
+}
 
 async function runIdempotently(rt: Runtime, entry: RequestLogEntry, params: Params, run: () => Promise<Outcome>): Promise<Outcome> {
 	const key = entry.idempotencyKey!;
@@ -105,8 +126,8 @@ async function runIdempotently(rt: Runtime, entry: RequestLogEntry, params: Para
 	if (admission.kind === 'mismatch') throw idempotencyMismatch(key);
 	if (admission.kind === 'in_use') throw idempotencyInUse(key);
 	if (admission.kind === 'replay') {
-		const { status, body, requestId } = admission.result;
-		return { status, body, replayed: true, headers: { 'Idempotent-Replayed': 'true', 'Original-Request': requestId } };
+		const { status, body } = admission.result;
+		return { status, body, replayed: true, headers: replayHeaders(admission.result) };
 	}
 	let outcome: Outcome | undefined;
 	try {
@@ -157,8 +178,9 @@ export async function handleRequest(rt: Runtime, req: IncomingMessage, res: Serv
 		res.writeHead(204).end();
 		return;
 	}
-	const raw = await readBody(req);
 	const url = new URL(req.url ?? '/', 'http://stripe-double');
+	if (method === 'GET' && !url.pathname.startsWith('/v1/') && servePage(rt.state, url.pathname, res)) return;
+	const raw = await readBody(req);
 	const entry = logRequest(rt, req, requestId, method, url, method === 'POST' ? decodeForm(raw) : {});
 	const fault = (entry.fault = rt.faults.take(method, url.pathname));
 	if (fault === 'drop') return void req.socket.destroy();
@@ -176,6 +198,15 @@ export async function handleRequest(rt: Runtime, req: IncomingMessage, res: Serv
 		entry.status = outcome.status;
 		rt.hold(res);
 		return;
+	}
+	if (fault === 'saved-500') {
+		// executed (the object exists), yet Stripe answers 500 and saves that 500 as the key's result
+		const failed = errorOutcome(apiError(), requestId);
+		const executed = !outcome.replayed && (outcome.status < 400 || outcome.status === 402);
+		if (executed && entry.idempotencyKey && method === 'POST') {
+			rt.idempotency.save(entry.idempotencyKey, { status: failed.status, body: failed.body, requestId });
+		}
+		if (executed) outcome = { ...failed, events: outcome.events };
 	}
 	// 'after': the request executed (and its idempotent result was saved) but the response is "lost"
 	send(res, entry, fault === 'after' ? errorOutcome(apiError(), requestId) : outcome);

@@ -8,6 +8,12 @@ export interface WebhookTarget {
 	secret: string;
 }
 
+/** A webhook endpoint added with `addWebhook`. */
+export interface WebhookEndpointHandle {
+	readonly url: string;
+	remove(): void;
+}
+
 export interface StripeDoubleOptions {
 	port?: number;
 	/** default 127.0.0.1 */
@@ -19,10 +25,20 @@ export interface StripeDoubleOptions {
 	webhook?: WebhookTarget;
 	/** default true when `webhook` is set */
 	autoWebhooks?: boolean;
+	/** more endpoints receiving every event of the account (like `addWebhook`) */
+	webhooks?: WebhookTarget[];
 }
 
-/** 'stall': execute (the object exists, the idempotent result is saved) and then never answer — a crash window. */
-export type FaultKind = 500 | 429 | 'after' | 'timeout' | 'drop' | 'stall';
+/**
+ * 500 / 429: answered before executing (nothing saved; a retry executes).
+ * 'after': executed and its result saved, but the response is a 500 (lost); a retry replays the success.
+ * 'saved-500': executed (the object exists), answered 500 and that 500 saved for the key, as Stripe does
+ *   on an internal error mid-request: every retry with the key gets the 500 again (`Stripe-Should-Retry: false`)
+ *   for 24 h, so the client must find the object some other way (search or list by metadata / customer).
+ * 'timeout' / 'drop': never answered / connection reset, before executing.
+ * 'stall': execute (the object exists, the idempotent result is saved) and then never answer — a crash window.
+ */
+export type FaultKind = 500 | 429 | 'after' | 'saved-500' | 'timeout' | 'drop' | 'stall';
 
 export interface FaultSpec {
 	method?: string;
@@ -95,6 +111,10 @@ export interface HandlerContext {
 	state: State;
 	auth: AuthInfo;
 	emit: (type: string, object: any) => void;
+	/** the double's own base URL (e.g. http://127.0.0.1:12111), for URLs it hands out (billing portal) */
+	baseUrl: string;
+	/** objects younger than this are not yet visible to the Search API */
+	searchLagMs: number;
 }
 
 export type Handler = (ctx: HandlerContext) => any;
@@ -119,4 +139,24 @@ export interface StripeDouble {
 	confirmPaymentIntent(id: string, paymentMethod: string): Promise<any>;
 	payInvoice(id: string, opts?: { fail?: boolean }): Promise<any>;
 	setDefaultPaymentMethod(customerId: string, pm: string | null): void;
+
+	/** Another endpoint receiving every event of the account, signed with its own secret (setWebhook's endpoint keeps working). */
+	addWebhook(target: WebhookTarget): WebhookEndpointHandle;
+	/** Stops delivering to `url` (added endpoints and the setWebhook one). */
+	removeWebhook(url: string): void;
+	/** The endpoints automatic events currently go to. */
+	webhookEndpoints(): WebhookTarget[];
+	/**
+	 * Makes the card a succeeded PaymentIntent was paid with the default for its customer's invoices
+	 * (attaching it first if needed): what the app does after a payment with `setup_future_usage`.
+	 * Returns the customer.
+	 */
+	setDefaultPaymentMethodFromIntent(paymentIntentId: string): any;
+	/** Objects younger than `ms` are not found by the Search API yet (Stripe's index lags writes; default 0). */
+	setSearchLag(ms: number): void;
+	/** Moves the double's clock forward: idempotency keys older than 24 h are forgotten, as in Stripe. */
+	advanceTime(seconds: number): void;
+	taxRates(): any[];
+	paymentMethods(): any[];
+	portalSessions(): any[];
 }

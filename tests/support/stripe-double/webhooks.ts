@@ -4,7 +4,7 @@ import https from 'node:https';
 import Stripe from 'stripe';
 import { deepClone } from './form';
 import { newId, nowSeconds } from './ids';
-import type { DeliveryInfo, SendEventOptions, SendEventResult, WebhookTarget } from './types';
+import type { DeliveryInfo, SendEventOptions, SendEventResult, WebhookEndpointHandle, WebhookTarget } from './types';
 
 export const API_VERSION = '2026-10-28.endive';
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -59,10 +59,18 @@ function post(url: string, payload: string, header: string): Promise<{ status: n
 	});
 }
 
+/**
+ * Every webhook endpoint of an account receives every event of that account, whichever integration
+ * made the objects (Stripe's rule): two apps on one double both get all events, each signed with
+ * its own endpoint's secret. The endpoint set with `configure` (setWebhook) can be paused (`auto`
+ * false); endpoints added with `add` always receive.
+ */
 export class Webhooks {
+	/** one entry per delivery (an event sent to two endpoints appears twice, same id, own `delivery`) */
 	readonly events: any[] = [];
 	private target: WebhookTarget | null;
 	private auto: boolean;
+	private readonly added: WebhookTarget[] = [];
 	private queue: Promise<unknown> = Promise.resolve();
 	/** bumped by reset(): automatic events queued before it are dropped */
 	private generation = 0;
@@ -77,22 +85,51 @@ export class Webhooks {
 		this.auto = auto ?? target !== null;
 	}
 
+	add(target: WebhookTarget): WebhookEndpointHandle {
+		const endpoint = { ...target };
+		this.added.push(endpoint);
+		return { url: endpoint.url, remove: () => this.remove(endpoint) };
+	}
+
+	private remove(endpoint: WebhookTarget): void {
+		const i = this.added.indexOf(endpoint);
+		if (i >= 0) this.added.splice(i, 1);
+	}
+
+	removeUrl(url: string): void {
+		for (const endpoint of this.added.filter((e) => e.url === url)) this.remove(endpoint);
+		if (this.target?.url === url) this.configure(null);
+	}
+
+	/** The endpoints automatic events go to, in registration order. */
+	endpoints(): WebhookTarget[] {
+		return [...(this.auto && this.target ? [this.target] : []), ...this.added];
+	}
+
 	get autoEnabled(): boolean {
-		return this.auto && this.target !== null;
+		return this.endpoints().length > 0;
 	}
 
-	/** Queues an automatic event (state change made by an API call or a test control). */
+	/** Queues an automatic event (state change made by an API call or a test control) for every endpoint. */
 	emitAuto(type: string, object: any, request?: { id: string | null; idempotency_key: string | null }): void {
-		if (!this.autoEnabled) return;
-		const event = buildEvent(type, object, request);
+		const targets = this.endpoints();
+		if (targets.length === 0) return;
+		const event = { ...buildEvent(type, object, request), pending_webhooks: targets.length };
 		const generation = this.generation;
-		this.enqueue(async () => (generation === this.generation ? this.deliver(event, {}) : undefined));
+		this.enqueue(async () => {
+			for (const t of targets) {
+				if (generation !== this.generation) return;
+				await this.deliver({ ...event }, { url: t.url, secret: t.secret });
+			}
+		});
 	}
 
+	/** Sends one event to one endpoint: opts.url/secret, else the endpoint set with setWebhook, else the first added one. */
 	sendEvent(type: string, object: any, opts: SendEventOptions = {}): Promise<SendEventResult> {
 		// a shallow copy, so a resent event (same id) gets its own delivery record
 		const event = { ...(opts.event ?? buildEvent(type, object)) };
-		return this.enqueue(() => this.deliver(event, opts));
+		const fallback = this.target ?? this.added[0];
+		return this.enqueue(() => this.deliver(event, { ...opts, url: opts.url ?? fallback?.url, secret: opts.secret ?? fallback?.secret }));
 	}
 
 	/** Resolves once every queued delivery (including ones queued meanwhile) has finished. */
@@ -116,8 +153,7 @@ export class Webhooks {
 	}
 
 	private async deliver(event: any, opts: SendEventOptions): Promise<SendEventResult> {
-		const url = opts.url ?? this.target?.url;
-		const secret = opts.secret ?? this.target?.secret;
+		const { url, secret } = opts;
 		if (!url || !secret) throw new Error('stripe-double: no webhook url/secret configured (setWebhook or pass opts.url and opts.secret)');
 		const payload = JSON.stringify(event, null, 2);
 		const header = Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: opts.timestamp ?? nowSeconds() });

@@ -1,4 +1,5 @@
 /** /v1/customers */
+import type Stripe from 'stripe';
 import { isKnownPaymentMethod } from '../cards';
 import { invalidRequest } from '../errors';
 import { newId, nowSeconds, randomString } from '../ids';
@@ -37,7 +38,7 @@ const PARAMS = [
 const INVOICE_SETTINGS = ['custom_fields', 'default_payment_method', 'footer', 'rendering_options'];
 
 /** `invoice_settings[default_payment_method]`: undefined = unchanged, null = cleared. */
-function defaultPaymentMethod(state: State, params: Params): string | null | undefined {
+function defaultPaymentMethod(state: State, params: Params, customerId: string | null): string | null | undefined {
 	const settings = params.invoice_settings;
 	if (settings === undefined) return undefined;
 	if (settings === '') return null;
@@ -54,7 +55,26 @@ function defaultPaymentMethod(state: State, params: Params): string | null | und
 	if (pm && !isKnownPaymentMethod(state, pm)) {
 		throw invalidRequest(`No such PaymentMethod: '${pm}'`, { code: 'resource_missing', param: 'invoice_settings[default_payment_method]' });
 	}
+	// like Stripe, a stored card must be attached to this customer first (test tokens like pm_card_visa are let through)
+	const stored = pm ? state.paymentMethods.get(pm) : undefined;
+	if (stored && stored.customer !== customerId) {
+		throw invalidRequest(
+			`The customer does not have a payment method with the ID ${pm}. The payment method must be attached to the customer.`,
+			{ code: 'resource_missing', param: 'invoice_settings[default_payment_method]' }
+		);
+	}
 	return pm;
+}
+
+/** `preferred_locales[]`: undefined = unchanged, '' clears. */
+function preferredLocales(params: Params): string[] | undefined {
+	const v = params.preferred_locales;
+	if (v === undefined) return undefined;
+	if (v === '') return [];
+	if (!Array.isArray(v) || v.some((l) => typeof l !== 'string' || !/^[a-z]{2}(-[A-Za-z]{2,4})?$/.test(l))) {
+		throw invalidRequest('Invalid array', { param: 'preferred_locales' });
+	}
+	return v;
 }
 
 function contactFields(params: Params) {
@@ -67,9 +87,10 @@ function contactFields(params: Params) {
 
 export function createCustomer(ctx: HandlerContext) {
 	checkKnown(ctx.params, PARAMS);
-	const defaultPm = defaultPaymentMethod(ctx.state, ctx.params);
-	const customer = {
-		id: newId('cus', 14),
+	const id = newId('cus', 14);
+	const defaultPm = defaultPaymentMethod(ctx.state, ctx.params, id);
+	const customer: Stripe.Customer = {
+		id,
 		object: 'customer',
 		address: null,
 		balance: 0,
@@ -87,7 +108,7 @@ export function createCustomer(ctx: HandlerContext) {
 		name: null,
 		next_invoice_sequence: 1,
 		phone: null,
-		preferred_locales: [],
+		preferred_locales: preferredLocales(ctx.params) ?? [],
 		shipping: null,
 		tax_exempt: 'none',
 		test_clock: null,
@@ -104,9 +125,10 @@ export function retrieveCustomer(ctx: HandlerContext) {
 export function updateCustomer(ctx: HandlerContext) {
 	checkKnown(ctx.params, PARAMS);
 	const customer = ctx.state.load('customers', ctx.id);
-	const defaultPm = defaultPaymentMethod(ctx.state, ctx.params);
+	const defaultPm = defaultPaymentMethod(ctx.state, ctx.params, customer.id);
 	const metadata = mergeMetadata(customer.metadata, optMetadata(ctx.params));
-	Object.assign(customer, contactFields(ctx.params), { metadata });
+	const locales = preferredLocales(ctx.params);
+	Object.assign(customer, contactFields(ctx.params), { metadata }, locales ? { preferred_locales: locales } : {});
 	if (defaultPm !== undefined) customer.invoice_settings.default_payment_method = defaultPm;
 	return customer;
 }
@@ -117,4 +139,19 @@ export function listCustomers(ctx: HandlerContext) {
 	let items = [...ctx.state.customers.values()];
 	if (email) items = items.filter((c) => c.email === email);
 	return paginate(filterCreated(items, ctx.params), ctx.params, '/v1/customers');
+}
+
+/** GET /v1/customers/:id/payment_methods — the cards attached to the customer (saved for future use). */
+export function listCustomerPaymentMethods(ctx: HandlerContext) {
+	checkKnown(ctx.params, ['type', 'allow_redisplay', 'limit', 'starting_after', 'ending_before']);
+	const customer = ctx.state.load('customers', ctx.id);
+	const type = optString(ctx.params, 'type');
+	const items = [...ctx.state.paymentMethods.values()].filter((pm) => pm.customer === customer.id && (!type || pm.type === type));
+	return paginate(items, ctx.params, `/v1/customers/${customer.id}/payment_methods`);
+}
+
+/** GET /v1/payment_methods/:id */
+export function retrievePaymentMethod(ctx: HandlerContext) {
+	checkKnown(ctx.params, []);
+	return ctx.state.load('paymentMethods', ctx.id);
 }

@@ -1,10 +1,18 @@
 /** Invoice lines, totals and status transitions shared by handlers and test controls. */
+import type Stripe from 'stripe';
+import { stripeStep } from '../../../../src/lib/currency-exponent';
+import { assertAmountStep, isBelowMinimum } from '../amounts';
 import { attemptCharge, resolvePaymentMethod } from '../cards';
 import { cardError, invalidRequest } from '../errors';
 import { deepClone } from '../form';
 import { newId, nowSeconds, randomString } from '../ids';
+import { invoiceTotals, lineTaxes } from '../invoice-totals';
+import type { CountedList } from '../lists';
 import type { State } from '../state';
 import type { Emit } from './payment-flow';
+
+/** Stripe's limit on line items per invoice (docs: "Invoices can have up to 250 line items"). */
+export const MAX_INVOICE_LINES = 250;
 
 export const notEditable = (inv: any) =>
 	invalidRequest(`You can only modify draft invoices; invoice ${inv.id} has status ${inv.status}.`, { code: 'invoice_not_editable' });
@@ -38,27 +46,36 @@ function lineFor(ii: any, invoiceId: string) {
 		quantity_decimal: ii.quantity_decimal,
 		subscription: null,
 		subtotal: ii.amount,
-		taxes: []
+		taxes: [] as any[]
 	};
 }
 
-export function recalculate(inv: any): void {
-	const subtotal = inv.lines.data.reduce((sum: number, line: any) => sum + line.amount, 0);
-	Object.assign(inv, {
-		subtotal,
-		subtotal_excluding_tax: subtotal,
-		total: subtotal,
-		total_excluding_tax: subtotal,
-		amount_due: Math.max(0, subtotal),
-		amount_remaining: Math.max(0, subtotal) - inv.amount_paid
-	});
-	inv.lines.total_count = inv.lines.data.length;
+const itemIdOf = (line: any): string | undefined => line.parent?.invoice_item_details?.invoice_item;
+
+/** Re-derives every line's taxes and the invoice totals (see invoice-totals.ts for Stripe's rounding). */
+export function recalculate(inv: any, state: State): void {
+	for (const line of inv.lines.data) {
+		const ii = state.invoiceItems.get(itemIdOf(line) ?? '');
+		const rates = ii?.tax_rates?.length ? ii.tax_rates : (inv.default_tax_rates ?? []);
+		line.taxes = lineTaxes(line.amount, inv.currency, rates);
+	}
+	const { tax: _tax, ...totals } = invoiceTotals(inv.lines.data);
+	const due = Math.max(0, totals.total + (inv.status === 'draft' ? 0 : inv.starting_balance));
+	Object.assign(inv, totals, { amount_due: due, amount_remaining: Math.max(0, due - inv.amount_paid) });
+	(inv.lines as CountedList<Stripe.InvoiceLineItem>).total_count = inv.lines.data.length;
 }
 
-const lineIndex = (inv: any, iiId: string) => inv.lines.data.findIndex((l: any) => l.parent?.invoice_item_details?.invoice_item === iiId);
+const lineIndex = (inv: any, iiId: string) => inv.lines.data.findIndex((l: any) => itemIdOf(l) === iiId);
 
-export function attachItem(inv: any, ii: any): void {
+export const tooManyLines = (inv: any) =>
+	invalidRequest(
+		`An invoice can have at most ${MAX_INVOICE_LINES} line items; invoice ${inv.id} already has ${inv.lines.data.length}. Create another invoice for the remaining items.`,
+		{ param: 'invoice' }
+	);
+
+export function attachItem(inv: any, ii: any, state: State): void {
 	assertDraft(inv);
+	if (inv.lines.data.length >= MAX_INVOICE_LINES) throw tooManyLines(inv);
 	if (ii.currency !== inv.currency) {
 		throw invalidRequest(`The currency of the invoice item (${ii.currency}) must match the currency of the invoice (${inv.currency}).`, {
 			param: 'currency'
@@ -66,20 +83,20 @@ export function attachItem(inv: any, ii: any): void {
 	}
 	ii.invoice = inv.id;
 	inv.lines.data.push(lineFor(ii, inv.id));
-	recalculate(inv);
+	recalculate(inv, state);
 }
 
 /** Re-renders the line of `ii` after the item changed. */
-export function syncItem(inv: any, ii: any): void {
+export function syncItem(inv: any, ii: any, state: State): void {
 	const i = lineIndex(inv, ii.id);
 	if (i >= 0) inv.lines.data[i] = { ...lineFor(ii, inv.id), id: inv.lines.data[i].id };
-	recalculate(inv);
+	recalculate(inv, state);
 }
 
-export function detachItem(inv: any, ii: any): void {
+export function detachItem(inv: any, ii: any, state: State): void {
 	const i = lineIndex(inv, ii.id);
 	if (i >= 0) inv.lines.data.splice(i, 1);
-	recalculate(inv);
+	recalculate(inv, state);
 }
 
 export function markPaid(emit: Emit, inv: any, outOfBand = false): any {
@@ -93,14 +110,28 @@ export function markPaid(emit: Emit, inv: any, outOfBand = false): any {
 	return inv;
 }
 
+/**
+ * Finalizes a draft like Stripe: the customer's balance is applied (a debit raises the amount due, a
+ * credit lowers it), and an amount due below Stripe's minimum charge is not charged at all — Stripe
+ * marks the invoice paid without a payment (amount_paid 0) and moves the amount to the customer's
+ * balance, to be added to their next invoice (docs: API reference "Invoices"; "Customer invoice balance").
+ */
 export function finalize(state: State, emit: Emit, inv: any): any {
 	if (inv.status !== 'draft') {
 		throw invalidRequest("This invoice is already finalized, you can't re-finalize a non-draft invoice.", { code: 'invoice_not_editable' });
 	}
 	const customer = state.customers.get(inv.customer);
+	recalculate(inv, state);
+	const balance = customer?.balance ?? 0;
+	const due = Math.max(0, inv.total + balance);
+	// checked before anything changes: a refused finalization leaves the draft as it was
+	if (due % stripeStep(inv.currency) !== 0) assertAmountStep(due, inv.currency, 'amount_due');
 	const now = nowSeconds();
 	const token = `test_${randomString(48)}`;
-	const seq = customer ? customer.next_invoice_sequence++ : 1;
+	const seq = customer?.next_invoice_sequence ?? 1;
+	if (customer) customer.next_invoice_sequence = seq + 1;
+	const belowMinimum = isBelowMinimum(due, inv.currency);
+	if (customer) customer.balance = Math.min(0, inv.total + balance) + (belowMinimum ? due : 0);
 	Object.assign(inv, {
 		status: 'open',
 		number: `${customer?.invoice_prefix ?? 'TEST'}-${String(seq).padStart(4, '0')}`,
@@ -108,11 +139,19 @@ export function finalize(state: State, emit: Emit, inv: any): any {
 		invoice_pdf: `https://pay.stripe.com/invoice/acct_test/${token}/pdf`,
 		effective_at: now,
 		automatically_finalizes_at: null,
-		ending_balance: 0,
+		starting_balance: balance,
+		ending_balance: customer ? customer.balance : 0,
 		next_payment_attempt: inv.collection_method === 'charge_automatically' && inv.auto_advance ? now + 3600 : null
 	});
+	recalculate(inv, state);
 	inv.status_transitions.finalized_at = now;
 	emit('invoice.finalized', inv);
+	if (belowMinimum) {
+		Object.assign(inv, { amount_remaining: 0, status: 'paid', next_payment_attempt: null });
+		inv.status_transitions.paid_at = now;
+		emit('invoice.paid', inv);
+		return inv;
+	}
 	if (inv.amount_due === 0) markPaid(emit, inv);
 	return inv;
 }

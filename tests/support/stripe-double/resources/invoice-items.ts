@@ -1,10 +1,12 @@
 /** /v1/invoiceitems */
+import type Stripe from 'stripe';
 import { invalidRequest, missingParam } from '../errors';
 import { newId, nowSeconds } from '../ids';
 import { filterCreated, paginate } from '../lists';
-import { checkKnown, has, mergeMetadata, optBool, optCurrency, optInt, optMetadata, optString, reqInt, reqString } from '../params';
+import { checkKnown, given, has, mergeMetadata, optBool, optCurrency, optInt, optMetadata, optString, reqInt, reqString } from '../params';
 import type { HandlerContext, Params } from '../types';
 import { assertDraft, attachItem, detachItem, syncItem } from './invoice-flow';
+import { taxRatesParam } from './tax-rates';
 
 const UPDATE_PARAMS = [
 	'amount',
@@ -23,6 +25,9 @@ const UPDATE_PARAMS = [
 	'quantity_decimal',
 	'invoicing_rules'
 ];
+/** On the wire a decimal is a string; the SDK types it as its Decimal class. */
+const decimal = (n: number) => String(n) as unknown as Stripe.Decimal;
+
 const CREATE_PARAMS = [...UPDATE_PARAMS, 'customer', 'customer_account', 'invoice', 'currency', 'subscription'];
 
 function period(params: Params, fallback: { start: number; end: number }) {
@@ -64,7 +69,7 @@ export function createInvoiceItem(ctx: HandlerContext) {
 	const invoice = invoiceId ? draftInvoiceFor(ctx, invoiceId, customer.id) : null;
 	const quantity = optInt(p, ['quantity'], { min: 0 }) ?? 1;
 	const now = nowSeconds();
-	const ii = {
+	const ii: Stripe.InvoiceItem = {
 		id: newId('ii'),
 		object: 'invoiceitem',
 		amount: amountOf(p, quantity),
@@ -84,12 +89,12 @@ export function createInvoiceItem(ctx: HandlerContext) {
 		pricing: null,
 		proration: false,
 		quantity,
-		quantity_decimal: String(quantity),
-		tax_rates: [],
+		quantity_decimal: decimal(quantity),
+		tax_rates: taxRatesParam(ctx.state, p, 'tax_rates') ?? [],
 		test_clock: null
 	};
 	ii.net_amount = ii.amount;
-	if (invoice) attachItem(invoice, ii);
+	if (invoice) attachItem(invoice, ii, ctx.state);
 	return ctx.state.add('invoiceItems', ii);
 }
 
@@ -115,15 +120,16 @@ export function updateInvoiceItem(ctx: HandlerContext) {
 	const changes: Params = {
 		amount: amountOf(p, quantity, ii.amount),
 		quantity,
-		quantity_decimal: String(quantity),
+		quantity_decimal: decimal(quantity),
 		description: optString(p, 'description'),
 		discountable: optBool(p, 'discountable'),
 		metadata: mergeMetadata(ii.metadata, optMetadata(p)),
-		period: period(p, ii.period)
+		period: period(p, ii.period),
+		tax_rates: taxRatesParam(ctx.state, p, 'tax_rates')
 	};
-	for (const [key, value] of Object.entries(changes)) if (value !== undefined) ii[key] = value;
+	Object.assign(ii, given(changes));
 	ii.net_amount = ii.amount;
-	if (inv) syncItem(inv, ii);
+	if (inv) syncItem(inv, ii, ctx.state);
 	return ii;
 }
 
@@ -131,7 +137,7 @@ export function deleteInvoiceItem(ctx: HandlerContext) {
 	checkKnown(ctx.params, []);
 	const ii = ctx.state.load('invoiceItems', ctx.id);
 	const inv = editableInvoiceOf(ctx, ii);
-	if (inv) detachItem(inv, ii);
+	if (inv) detachItem(inv, ii, ctx.state);
 	ctx.state.invoiceItems.delete(ii.id);
 	return { id: ii.id, object: 'invoiceitem', deleted: true };
 }

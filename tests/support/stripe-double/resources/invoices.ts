@@ -1,11 +1,26 @@
 /** /v1/invoices */
+import type Stripe from 'stripe';
 import { isKnownPaymentMethod } from '../cards';
 import { invalidRequest, missingParam } from '../errors';
-import { newId, nowSeconds } from '../ids';
-import { filterCreated, paginate } from '../lists';
-import { checkKnown, has, mergeMetadata, optBool, optCurrency, optEnum, optInt, optMetadata, optString, reqString } from '../params';
+import { idOf, newId, nowSeconds } from '../ids';
+import { countedList, filterCreated, paginate } from '../lists';
+import { search } from '../search';
+import { checkKnown, given, has, mergeMetadata, optBool, optCurrency, optEnum, optInt, optMetadata, optString, reqString } from '../params';
 import type { HandlerContext, Params } from '../types';
-import { attachItem, chargeInvoice, finalize, markPaid, markUncollectible, notEditable, voidInvoice, assertPayable } from './invoice-flow';
+import { assertSupportedCurrency } from '../amounts';
+import {
+	MAX_INVOICE_LINES,
+	assertPayable,
+	attachItem,
+	chargeInvoice,
+	finalize,
+	markPaid,
+	markUncollectible,
+	notEditable,
+	recalculate,
+	voidInvoice
+} from './invoice-flow';
+import { taxRatesParam } from './tax-rates';
 
 const EDITABLE = [
 	'auto_advance',
@@ -70,12 +85,14 @@ function dueDate(params: Params, collection: string, created: number): number | 
 	return null;
 }
 
-function newInvoice(ctx: HandlerContext, customer: any) {
+function newInvoice(ctx: HandlerContext, customer: Stripe.Customer): Stripe.Invoice {
 	const p = ctx.params;
 	const created = nowSeconds();
 	const id = newId('in');
 	const collection = optEnum(p, 'collection_method', COLLECTION_METHODS) ?? 'charge_automatically';
 	const autoAdvance = optBool(p, 'auto_advance') ?? false;
+	const currency = optCurrency(p) ?? customer.currency ?? 'usd';
+	assertSupportedCurrency(currency);
 	return {
 		id,
 		object: 'invoice',
@@ -96,20 +113,20 @@ function newInvoice(ctx: HandlerContext, customer: any) {
 		billing_reason: 'manual',
 		collection_method: collection,
 		created,
-		currency: optCurrency(p) ?? customer.currency ?? 'usd',
+		currency,
 		custom_fields: null,
 		customer: customer.id,
 		customer_account: null,
-		customer_address: customer.address,
+		customer_address: customer.address ?? null,
 		customer_email: customer.email,
-		customer_name: customer.name,
-		customer_phone: customer.phone,
+		customer_name: customer.name ?? null,
+		customer_phone: customer.phone ?? null,
 		customer_shipping: null,
-		customer_tax_exempt: customer.tax_exempt,
+		customer_tax_exempt: customer.tax_exempt ?? null,
 		customer_tax_ids: [],
 		default_payment_method: defaultPaymentMethod(ctx) ?? null,
 		default_source: null,
-		default_tax_rates: [],
+		default_tax_rates: taxRatesParam(ctx.state, p, 'default_tax_rates') ?? [],
 		description: optString(p, 'description') ?? null,
 		discounts: [],
 		due_date: dueDate(p, collection, created),
@@ -122,7 +139,7 @@ function newInvoice(ctx: HandlerContext, customer: any) {
 		issuer: { type: 'self' },
 		last_finalization_error: null,
 		latest_revision: null,
-		lines: { object: 'list', data: [] as any[], has_more: false, total_count: 0, url: `/v1/invoices/${id}/lines` },
+		lines: countedList<Stripe.InvoiceLineItem>(`/v1/invoices/${id}/lines`),
 		livemode: false,
 		metadata: mergeMetadata({}, optMetadata(p)),
 		next_payment_attempt: null,
@@ -158,12 +175,20 @@ export function createInvoice(ctx: HandlerContext) {
 	checkKnown(ctx.params, CREATE_PARAMS);
 	const customer = ctx.state.load('customers', reqString(ctx.params, 'customer'), { inUrl: false });
 	const behavior = optEnum(ctx.params, 'pending_invoice_items_behavior', ['exclude', 'include'] as const) ?? 'exclude';
-	const invoice = ctx.state.add('invoices', newInvoice(ctx, customer));
+	const invoice = newInvoice(ctx, customer);
 	if (behavior === 'include') {
-		for (const ii of ctx.state.invoiceItems.values()) {
-			if (ii.customer === customer.id && ii.invoice === null && ii.currency === invoice.currency) attachItem(invoice, ii);
+		const pending = [...ctx.state.invoiceItems.values()].filter(
+			(ii) => ii.customer === customer.id && ii.invoice === null && ii.currency === invoice.currency
+		);
+		if (pending.length > MAX_INVOICE_LINES) {
+			throw invalidRequest(
+				`This customer has ${pending.length} pending invoice items; an invoice can have at most ${MAX_INVOICE_LINES} line items.`,
+				{ param: 'pending_invoice_items_behavior' }
+			);
 		}
+		for (const ii of pending) attachItem(invoice, ii, ctx.state);
 	}
+	ctx.state.add('invoices', invoice);
 	ctx.emit('invoice.created', invoice);
 	return invoice;
 }
@@ -178,7 +203,9 @@ export function updateInvoice(ctx: HandlerContext) {
 	checkKnown(p, EDITABLE);
 	const inv = ctx.state.load('invoices', ctx.id);
 	const onlyMetadata = Object.keys(p).every((k) => k === 'metadata' || k === 'expand' || k === 'auto_advance');
-	if (!onlyMetadata && !['draft', 'open'].includes(inv.status)) throw notEditable(inv);
+	if (!onlyMetadata && inv.status !== 'draft' && inv.status !== 'open') throw notEditable(inv);
+	// taxes are fixed at finalization
+	if (has(p, 'default_tax_rates') && inv.status !== 'draft') throw notEditable(inv);
 	const collection = optEnum(p, 'collection_method', COLLECTION_METHODS) ?? inv.collection_method;
 	const changes: Params = {
 		metadata: mergeMetadata(inv.metadata, optMetadata(p)),
@@ -186,11 +213,13 @@ export function updateInvoice(ctx: HandlerContext) {
 		description: optString(p, 'description'),
 		footer: optString(p, 'footer'),
 		default_payment_method: defaultPaymentMethod(ctx),
+		default_tax_rates: inv.status === 'draft' ? taxRatesParam(ctx.state, p, 'default_tax_rates') : undefined,
 		collection_method: collection,
 		due_date:
 			has(p, 'days_until_due') || has(p, 'due_date') || has(p, 'collection_method') ? dueDate(p, collection, inv.created) : undefined
 	};
-	for (const [key, value] of Object.entries(changes)) if (value !== undefined) inv[key] = value;
+	Object.assign(inv, given(changes));
+	if (inv.status === 'draft') recalculate(inv, ctx.state);
 	return inv;
 }
 
@@ -222,7 +251,7 @@ export function listInvoices(ctx: HandlerContext) {
 		collection_method: optEnum(ctx.params, 'collection_method', COLLECTION_METHODS)
 	};
 	const items = [...ctx.state.invoices.values()].filter((inv) =>
-		Object.entries(filters).every(([key, value]) => !value || inv[key] === value)
+		Object.entries(filters).every(([key, value]) => !value || inv[key as keyof Stripe.Invoice] === value)
 	);
 	return paginate(filterCreated(items, ctx.params), ctx.params, '/v1/invoices');
 }
@@ -248,9 +277,12 @@ export function payInvoiceHandler(ctx: HandlerContext) {
 		assertPayable(inv);
 		return markPaid(ctx.emit, inv, true);
 	}
-	const customer = ctx.state.customers.get(inv.customer);
+	const customer = ctx.state.customers.get(idOf(inv.customer) ?? '');
 	const pm =
-		optString(ctx.params, 'payment_method') ?? inv.default_payment_method ?? customer?.invoice_settings.default_payment_method ?? null;
+		optString(ctx.params, 'payment_method') ??
+		idOf(inv.default_payment_method) ??
+		idOf(customer?.invoice_settings.default_payment_method) ??
+		null;
 	return chargeInvoice(ctx.state, ctx.emit, inv, pm);
 }
 
@@ -262,4 +294,15 @@ export function voidInvoiceHandler(ctx: HandlerContext) {
 export function markUncollectibleHandler(ctx: HandlerContext) {
 	checkKnown(ctx.params, []);
 	return markUncollectible(ctx.emit, ctx.state.load('invoices', ctx.id));
+}
+
+/** GET /v1/invoices/search?query=… (Stripe's search query language; see search.ts) */
+export function searchInvoices(ctx: HandlerContext) {
+	checkKnown(ctx.params, ['query', 'limit', 'page']);
+	return search([...ctx.state.invoices.values()], ctx.params, {
+		fields: ['created', 'currency', 'customer', 'metadata', 'number', 'receipt_number', 'status', 'subscription', 'total'],
+		url: '/v1/invoices/search',
+		visibleBefore: Date.now() - ctx.searchLagMs,
+		createdAt: (id) => ctx.state.createdMs.get(id) ?? 0
+	});
 }

@@ -1,8 +1,9 @@
 /** PaymentIntent state transitions shared by the API handlers and the in-process test controls. */
+import type Stripe from 'stripe';
 import { attemptCharge, resolvePaymentMethod } from '../cards';
 import { cardError, invalidRequest } from '../errors';
 import { deepClone } from '../form';
-import { nowSeconds } from '../ids';
+import { idOf, nowSeconds } from '../ids';
 import type { State } from '../state';
 import type { Params } from '../types';
 
@@ -24,10 +25,11 @@ export interface ConfirmInput {
 	payment_method_data?: Params;
 }
 
-function paymentMethodFor(state: State, pi: any, input: ConfirmInput) {
-	const pm = resolvePaymentMethod(state, input.payment_method, input.payment_method_data);
+function paymentMethodFor(state: State, pi: Stripe.PaymentIntent, input: ConfirmInput): Stripe.PaymentMethod {
+	const pm =
+		resolvePaymentMethod(state, input.payment_method, input.payment_method_data) ??
+		(pi.payment_method ? resolvePaymentMethod(state, idOf(pi.payment_method), undefined) : null);
 	if (pm) return pm;
-	if (pi.payment_method) return resolvePaymentMethod(state, pi.payment_method, undefined);
 	throw invalidRequest(
 		"You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
 		{ code: 'payment_intent_unexpected_state', param: 'payment_method', payment_intent: deepClone(pi) }
@@ -62,6 +64,11 @@ export function confirmIntent(state: State, emit: Emit, pi: any, input: ConfirmI
 		throw cardError({ ...error, payment_intent: deepClone(pi) });
 	}
 	pi.payment_method = pm.id;
+	// like Stripe: a card confirmed for future use is attached to the PaymentIntent's customer (not made its default)
+	if (pi.setup_future_usage && pi.customer && !pm.customer) {
+		pm.customer = pi.customer;
+		emit('payment_method.attached', pm);
+	}
 	pi.status = 'succeeded';
 	pi.amount_received = pi.amount;
 	pi.last_payment_error = null;

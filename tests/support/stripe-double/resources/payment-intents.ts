@@ -1,10 +1,13 @@
 /** /v1/payment_intents */
+import type Stripe from 'stripe';
+import { assertChargeable } from '../amounts';
 import { resolvePaymentMethod } from '../cards';
 import { invalidRequest, missingParam } from '../errors';
 import { deepClone } from '../form';
 import { newId, nowSeconds, randomString } from '../ids';
 import { filterCreated, paginate } from '../lists';
-import { checkKnown, has, mergeMetadata, optBool, optCurrency, optEnum, optMetadata, optString, reqInt } from '../params';
+import { search } from '../search';
+import { checkKnown, given, has, mergeMetadata, optBool, optCurrency, optEnum, optMetadata, optString, reqInt } from '../params';
 import type { HandlerContext, Params } from '../types';
 import { CONFIRMABLE, cancelIntent, confirmIntent } from './payment-flow';
 
@@ -76,6 +79,13 @@ const CONFIRM_PARAMS = [
 	'amount_to_confirm'
 ];
 const CANCEL_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
+const FUTURE_USAGE = ['off_session', 'on_session'] as const;
+
+/** `setup_future_usage`: undefined = not given, null = cleared with ''. */
+function setupFutureUsage(params: Params): 'off_session' | 'on_session' | null | undefined {
+	if (params.setup_future_usage === '') return null;
+	return optEnum(params, 'setup_future_usage', FUTURE_USAGE);
+}
 const AMOUNT_LIMITS = { min: 1, max: 99_999_999 };
 
 /** `allowed_payment_method_types[]` (API 2026) or the older `payment_method_types[]`. */
@@ -102,11 +112,12 @@ function automaticPaymentMethods(params: Params) {
 	return enabled ? { allow_redirects: redirects, enabled: true } : null;
 }
 
-function newPaymentIntent(ctx: HandlerContext) {
+function newPaymentIntent(ctx: HandlerContext): Stripe.PaymentIntent {
 	const p = ctx.params;
 	const amount = reqInt(p, ['amount'], AMOUNT_LIMITS);
 	const currency = optCurrency(p);
 	if (!currency) throw missingParam('currency');
+	assertChargeable(amount, currency);
 	const automatic = automaticPaymentMethods(p);
 	const customer = optString(p, 'customer');
 	if (customer) ctx.state.load('customers', customer, { inUrl: false });
@@ -148,7 +159,7 @@ function newPaymentIntent(ctx: HandlerContext) {
 		processing: null,
 		receipt_email: optString(p, 'receipt_email') ?? null,
 		review: null,
-		setup_future_usage: null,
+		setup_future_usage: setupFutureUsage(p) ?? null,
 		shipping: null,
 		source: null,
 		statement_descriptor: null,
@@ -220,10 +231,14 @@ export function updatePaymentIntent(ctx: HandlerContext) {
 		customer,
 		description: optString(p, 'description'),
 		receipt_email: optString(p, 'receipt_email'),
+		setup_future_usage: setupFutureUsage(p),
 		metadata: mergeMetadata(pi.metadata, optMetadata(p))
 	};
+	if (changes.amount !== undefined || changes.currency !== undefined) {
+		assertChargeable(changes.amount ?? pi.amount, changes.currency ?? pi.currency, changes.amount !== undefined ? 'amount' : 'currency');
+	}
 	const pm = paymentMethodParam(ctx);
-	for (const [key, value] of Object.entries(changes)) if (value !== undefined) pi[key] = value;
+	Object.assign(pi, given(changes));
 	attachPaymentMethod(pi, pm);
 	return pi;
 }
@@ -231,7 +246,9 @@ export function updatePaymentIntent(ctx: HandlerContext) {
 export function confirmPaymentIntentHandler(ctx: HandlerContext) {
 	checkKnown(ctx.params, CONFIRM_PARAMS);
 	const pi = loadIntent(ctx);
-	if (has(ctx.params, 'receipt_email')) pi.receipt_email = optString(ctx.params, 'receipt_email');
+	if (has(ctx.params, 'receipt_email')) pi.receipt_email = optString(ctx.params, 'receipt_email') ?? null;
+	const futureUsage = setupFutureUsage(ctx.params);
+	if (futureUsage !== undefined) pi.setup_future_usage = futureUsage;
 	return confirmIntent(ctx.state, ctx.emit, pi, {
 		payment_method: optString(ctx.params, 'payment_method'),
 		payment_method_data: ctx.params.payment_method_data
@@ -250,4 +267,15 @@ export function listPaymentIntents(ctx: HandlerContext) {
 	let items = [...ctx.state.paymentIntents.values()];
 	if (customer) items = items.filter((pi) => pi.customer === customer);
 	return paginate(filterCreated(items, ctx.params), ctx.params, '/v1/payment_intents');
+}
+
+/** GET /v1/payment_intents/search?query=… (Stripe's search query language; see search.ts) */
+export function searchPaymentIntents(ctx: HandlerContext) {
+	checkKnown(ctx.params, ['query', 'limit', 'page']);
+	return search([...ctx.state.paymentIntents.values()], ctx.params, {
+		fields: ['amount', 'created', 'currency', 'customer', 'metadata', 'status'],
+		url: '/v1/payment_intents/search',
+		visibleBefore: Date.now() - ctx.searchLagMs,
+		createdAt: (id) => ctx.state.createdMs.get(id) ?? 0
+	});
 }
