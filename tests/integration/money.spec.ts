@@ -1,8 +1,11 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../../src/lib/client';
-import { startBilling, type BillingSetup } from '../support/billing';
-import { DATABASES } from '../support/databases';
+import { createBillingClient } from '../../src/lib/client';
+import { bootFile, PUBLISHABLE_KEY, SECRET_KEY, startBilling, WEBHOOK_SECRET, type BillingSetup } from '../support/billing';
+import { DATABASES, freshDatabase } from '../support/databases';
+import { startServer, type TestServer } from '../support/server';
+import { startStripeDouble, type StripeDouble } from '../support/stripe-double';
 
 /**
  * The money invariants of issue 8, tried from outside as an auditor would: a remote server
@@ -206,5 +209,67 @@ describe.each(DATABASES)('a long unbilled window on %s', (kind) => {
 		expect(new Set(months).size).toBe(months.length);
 		expect(months[0]).toBe('2000-01');
 		expect(secondLines.length).toBeGreaterThan(50);
+	});
+});
+
+describe.each(DATABASES)('one Stripe account, several installations, on %s', (kind) => {
+	const started: TestServer[] = [];
+	let double: StripeDouble | undefined;
+	afterEach(async () => {
+		await Promise.all(started.splice(0).map((s) => s.kill()));
+		await double?.close();
+		double = undefined;
+	});
+
+	async function installation(d: StripeDouble) {
+		const server = await startServer({
+			DATABASE_URL: await freshDatabase(kind),
+			STRIPE_SECRET_KEY: SECRET_KEY,
+			STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
+			STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+			STRIPE_API_BASE: d.url,
+			BOOT_TIME_FILE: bootFile(3 * 3600)
+		});
+		started.push(server);
+		d.addWebhook({ url: `${server.url}/webhooks/stripe`, secret: WEBHOOK_SECRET });
+		return { server, client: createBillingClient(server.url) };
+	}
+
+	it('two installations (and a reset database) each take payments; each applies only its own webhooks', async () => {
+		double = await startStripeDouble({ secretKey: SECRET_KEY, publishableKey: PUBLISHABLE_KEY });
+		const a = await installation(double);
+		const b = await installation(double);
+		// both databases number their first charge 1: before, B's collided with A's idempotency key
+		const [paidA, paidB] = [await a.client.createPaymentIntent.mutate(), await b.client.createPaymentIntent.mutate()];
+		expect([paidA.chargeId, paidB.chargeId]).toEqual([1, 1]);
+		expect(paidA.paymentIntentId).not.toBe(paidB.paymentIntentId);
+		await double.confirmPaymentIntent(paidA.paymentIntentId, 'pm_card_visa');
+		await double.flushWebhooks();
+		// every endpoint got A's event; only A applied it
+		expect((await a.client.billingStatus.query()).lastCharge).toMatchObject({ id: 1, status: 'succeeded' });
+		expect((await b.client.billingStatus.query()).pendingCharge).toMatchObject({ id: 1, status: 'pending' });
+		await double.confirmPaymentIntent(paidB.paymentIntentId, 'pm_card_visa');
+		await double.flushWebhooks();
+		expect((await b.client.billingStatus.query()).lastCharge).toMatchObject({ id: 1, status: 'succeeded', amountMinor: paidB.amountMinor });
+		expect((await a.client.charges.query()).items).toHaveLength(1);
+		// a developer resets A's database: the new one is a new installation, charge 1 again, no conflict
+		const reset = await installation(double);
+		const again = await reset.client.createPaymentIntent.mutate();
+		expect(again.chargeId).toBe(1);
+		expect(double.paymentIntents()).toHaveLength(3);
+	});
+
+	it('finds the Payment Intent Stripe created when it keeps replaying a saved 500 for the key', async () => {
+		double = await startStripeDouble({ secretKey: SECRET_KEY, publishableKey: PUBLISHABLE_KEY });
+		const a = await installation(double);
+		double.fault({ method: 'POST', path: '/v1/payment_intents', kind: 'saved-500' });
+		const intent = await a.client.createPaymentIntent.mutate().catch(async (error) => {
+			// the first answer may be the 503 (kept charge); asking again resumes it from Stripe's metadata
+			expect((error as { data?: { errorCode?: string } }).data?.errorCode).toBe('STRIPE_UNAVAILABLE');
+			return a.client.createPaymentIntent.mutate();
+		});
+		expect(double.paymentIntents()).toHaveLength(1);
+		expect(double.paymentIntents()[0].id).toBe(intent.paymentIntentId);
+		expect(double.paymentIntents()[0].metadata.charge_key).toMatch(new RegExp(`^[0-9a-f]{12}-${intent.chargeId}$`));
 	});
 });
