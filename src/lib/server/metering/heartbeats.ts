@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { transaction } from '../db';
-import { Failure, notFound } from '../errors';
+import { Failure } from '../errors';
 import { recordSampleIn } from './runs';
 
 export interface Heartbeat {
@@ -22,13 +22,9 @@ export async function ingestHeartbeats(app: App, beats: Heartbeat[]): Promise<{ 
 	const latest = new Map<string, Heartbeat>();
 	for (const beat of beats) {
 		if (beat.seenAt > now + MAX_CLOCK_AHEAD_MS) {
-			throw new Failure(
-				'CLOCK_SKEW',
-				'BAD_REQUEST',
-				`seenAt ${new Date(beat.seenAt).toISOString()} is in the future: check the agent's clock`
-			);
+			throw new Failure('CLOCK_SKEW', `seenAt ${new Date(beat.seenAt).toISOString()} is in the future: check the agent's clock`);
 		}
-		if (beat.bootTime > beat.seenAt) throw new Failure('INVALID_INPUT', 'BAD_REQUEST', 'bootTime must not be after seenAt');
+		if (beat.bootTime > beat.seenAt) throw new Failure('INVALID_INPUT', 'bootTime must not be after seenAt');
 		const key = `${beat.serverId}\u0000${Math.round(beat.bootTime / 1000)}`;
 		const known = latest.get(key);
 		if (!known || known.seenAt < beat.seenAt) latest.set(key, { ...beat, seenAt: Math.min(beat.seenAt, now) });
@@ -36,7 +32,7 @@ export async function ingestHeartbeats(app: App, beats: Heartbeat[]): Promise<{ 
 	const serverIds = [...new Set([...latest.values()].map((b) => b.serverId))];
 	const known = await app.store.db.selectFrom('servers').select('id').where('id', 'in', serverIds).execute();
 	const missing = serverIds.filter((id) => !known.some((k) => k.id === id));
-	if (missing.length) throw notFound('SERVER_NOT_FOUND', `No server with id "${missing[0]}"`);
+	if (missing.length) throw new Failure('SERVER_NOT_FOUND', `No server with id "${missing[0]}"`);
 	await transaction(app.store, async (tx) => {
 		for (const beat of latest.values()) await recordSampleIn(tx, beat.serverId, beat.bootTime, beat.seenAt);
 	});

@@ -1,6 +1,6 @@
 import type { Store } from '../db';
 import type { Server } from '../db/schema';
-import { notFound } from '../errors';
+import { Failure } from '../errors';
 
 export const LOCAL_SERVER_ID = 'local';
 
@@ -23,7 +23,7 @@ export async function ensureLocalServer(store: Store, name: string, now: number)
 
 export async function getServer(store: Store, id: string): Promise<Server> {
 	const server = await store.db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
-	if (!server) throw notFound('SERVER_NOT_FOUND', `No server with id "${id}"`);
+	if (!server) throw new Failure('SERVER_NOT_FOUND', `No server with id "${id}"`);
 	return server;
 }
 

@@ -36,7 +36,6 @@ export async function openChargeFor(app: App, serverId: string, kind: ChargeKind
 				if (open.kind !== kind || (scheduleTick !== undefined && open.schedule_tick !== scheduleTick)) {
 					throw new Failure(
 						'CHARGE_PENDING',
-						'CONFLICT',
 						`Charge #${open.id} (${KIND_NAME[open.kind]}) is still open for this server; pay or cancel it first`,
 						{ chargeId: open.id }
 					);
@@ -63,7 +62,6 @@ export async function completeAtStripe(app: App, stripe: Stripe, charge: Charge)
 			await noteAttemptFailure(app.store, charge.id, 'stripe_unavailable', 'Stripe could not be reached', app.clock());
 			throw new Failure(
 				'STRIPE_UNAVAILABLE',
-				'SERVICE_UNAVAILABLE',
 				`Stripe could not be reached. Nothing was charged; charge #${charge.id} is kept and will be completed when Stripe answers (try again, or cancel it).`,
 				{ chargeId: charge.id }
 			);
@@ -93,7 +91,6 @@ async function draftCharge(app: App, stripe: Stripe, serverId: string, kind: Cha
 		const minimumFormatted = formatMoney(minorToMajor(cur.minimumMinor, cur), cur.code, 'en');
 		throw new Failure(
 			'BELOW_MINIMUM',
-			'PRECONDITION_FAILED',
 			`The unbilled amount ${amountFormatted} is below Stripe's minimum charge of ${minimumFormatted}; the usage carries over to the next charge`,
 			{
 				amountMinor: Number(statement.amountMinor),
@@ -131,4 +128,4 @@ function chargeForTick(app: App, serverId: string, tick: number): Promise<Charge
 		.executeTakeFirst();
 }
 
-const nothingToBill = (name: string) => new Failure('NOTHING_TO_BILL', 'PRECONDITION_FAILED', `${name} has no unbilled usage yet`);
+const nothingToBill = (name: string) => new Failure('NOTHING_TO_BILL', `${name} has no unbilled usage yet`);

@@ -51,7 +51,7 @@ export const agentProcedure = base.use(({ ctx, next }) => {
 
 function denied(anonymous: boolean) {
 	const failure = anonymous
-		? new Failure('SIGN_IN_REQUIRED', 'UNAUTHORIZED', 'Sign in, or send Authorization: Bearer <ADMIN_TOKEN>')
-		: new Failure('FORBIDDEN', 'FORBIDDEN', 'This token may not do that');
+		? new Failure('SIGN_IN_REQUIRED', 'Sign in, or send Authorization: Bearer <ADMIN_TOKEN>')
+		: new Failure('FORBIDDEN', 'This token may not do that');
 	return new TRPCError({ code: failure.kind, message: failure.message, cause: failure });
 }
