@@ -26,7 +26,3 @@ export async function getServer(store: Store, id: string): Promise<Server> {
 	if (!server) throw new Failure('SERVER_NOT_FOUND', `No server with id "${id}"`);
 	return server;
 }
-
-export function listServers(store: Store): Promise<Server[]> {
-	return store.db.selectFrom('servers').selectAll().orderBy('is_local', 'desc').orderBy('name').execute();
-}
