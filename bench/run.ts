@@ -29,7 +29,8 @@ const HISTORY = { runs: 10_000, charges: 1_000 };
 const FLEET = 1_000;
 const started = performance.now();
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const hasProcedure = (name: string) => Object.hasOwn(appRouter._def.procedures, name);
+/** the router's procedures are its own keys */
+const hasProcedure = (name: string) => Object.hasOwn(appRouter, name);
 const hasScheduledBilling = hasProcedure('billNow');
 
 console.log(`Server Billing bench${quick ? ' (--quick)' : ''} — ${new Date().toISOString()}`);
@@ -94,8 +95,8 @@ const results = new Map<string, Round[]>([['bare', []], ...targets.map((t): [str
 /** the baseline round run right before each target round: ratios are taken pairwise, so load drifting over the run cancels out */
 const pairedBare = new Map<string, Round[]>(targets.map((t) => [t.name, []]));
 const baseline: LoadTarget = { name: 'bare node:http', url: bare.url };
-let html = '';
-let memory: ReturnType<typeof memoryOf> = { rssMb: undefined, hwmMb: undefined };
+let html: string;
+let memory: ReturnType<typeof memoryOf>;
 try {
 	// each target in turn, alternating with the baseline round by round
 	await runRound(baseline, plan.warmup);

@@ -40,8 +40,8 @@ try {
 const app = globalThis[Symbol.for('server-billing.app')];
 const { host, port } = app.config;
 
-// The API's fast path (src/lib/server/http/fast-api.ts): /api/trpc and the prototype's JSON
-// endpoints without SvelteKit's per-request Request/Response, same bytes on the wire; it
+// The fast path (src/lib/server/http/fast-api.ts): GET queries on /api/trpc and the prototype's
+// GET endpoints without SvelteKit's per-request Request/Response, same bytes on the wire; it
 // hands everything else to SvelteKit. FAST_API=0 serves the API through SvelteKit alone.
 const fastApi = /^(0|false|off|no)$/i.test(process.env.FAST_API ?? '') ? undefined : globalThis[Symbol.for('server-billing.fast-api')];
 const notFound = (res) => {

@@ -2,33 +2,25 @@ import { redirect, type Handle, type HandleServerError, type ServerInit } from '
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { App } from '$lib/server/app';
-import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { loadConfig } from '$lib/server/config';
-import { createContext } from '$lib/server/http/context';
-import { FOREIGN_HOST_MESSAGE, hostAllowed } from '$lib/server/http/host';
-import { publishFastApi } from '$lib/server/http/fast-api';
-import { newRequestId } from '$lib/server/http/request-id';
-import { getApp, setApp } from '$lib/server/runtime';
+import { createFastApi } from '$lib/server/http/fast-api';
+import * as policy from '$lib/server/http/request-policy';
+import { newRequestId } from '$lib/server/log';
+import { createContext } from '$lib/server/trpc/context';
+import { getApp, setApp, setFastApi } from '$lib/server/runtime';
 
 /** Parses the configuration (a bad value stops start-up, naming the variable) and opens the app once. */
 export const init: ServerInit = async () => {
 	setApp(await App.open(loadConfig(env)));
-	publishFastApi(getApp(), env); // production serves /api on a faster route (scripts/start.mjs); it mirrors the hooks below
+	setFastApi(createFastApi(getApp(), env)); // production serves hot GETs on a faster route (scripts/start.mjs), same request policy
 };
 
 /** Who is asking, in which language: the context every procedure and page load receives. */
 const context: Handle = async ({ event, resolve }) => {
-	const chosen = event.url.searchParams.get('lang');
-	if (chosen === 'en' || chosen === 'ja') {
-		event.cookies.set('lang', chosen, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 60 * 60 * 24 * 365 });
-	}
-	event.locals.ctx = await createContext(getApp(), {
-		authorization: event.request.headers.get('authorization'),
-		sessionToken: event.cookies.get(SESSION_COOKIE),
-		cookieLocale: chosen ?? event.cookies.get('lang'),
-		acceptLanguage: event.request.headers.get('accept-language'),
-		clientAddress: event.getClientAddress()
-	});
+	const chosen = policy.chosenLocale(event.url.searchParams);
+	if (chosen) event.cookies.set(policy.LANG_COOKIE, chosen, policy.LANG_COOKIE_OPTIONS);
+	const read = { header: (name: string) => event.request.headers.get(name), cookie: (name: string) => event.cookies.get(name) };
+	event.locals.ctx = await createContext(getApp(), policy.contextFacts(read, event.getClientAddress(), chosen));
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.ctx.locale) });
 };
 
@@ -45,49 +37,34 @@ const signIn: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** Loopback-only mode answers loopback host names only (see http/host.ts: DNS rebinding). */
+/** Loopback-only mode answers loopback host names only (see request-policy.ts: DNS rebinding). */
 const guardHost: Handle = ({ event, resolve }) => {
-	if (!hostAllowed(getApp().config.adminToken, event.request.headers.get('host'))) {
-		return Response.json({ error: FOREIGN_HOST_MESSAGE }, { status: 403 });
+	if (!policy.hostAllowed(getApp().config.adminToken, event.request.headers.get('host'))) {
+		return Response.json({ error: policy.FOREIGN_HOST_MESSAGE }, { status: 403 });
 	}
 	return resolve(event);
 };
 
-/** Bodies are small JSON (or Stripe events): refuse big ones before reading them. */
-const MAX_BODY_BYTES = 512 * 1024;
 const bodyLimit: Handle = ({ event, resolve }) => {
-	const length = Number(event.request.headers.get('content-length') ?? 0);
-	if (length > MAX_BODY_BYTES) {
-		return Response.json({ error: `Request body too large: at most ${MAX_BODY_BYTES / 1024} KB` }, { status: 413 });
+	if (policy.bodyTooLarge(event.request.headers.get('content-length'))) {
+		return Response.json({ error: policy.BODY_TOO_LARGE_MESSAGE }, { status: 413 });
 	}
 	return resolve(event);
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
-	response.headers.set('x-frame-options', 'DENY');
-	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000');
+	for (const [name, value] of policy.securityHeaders(event.url.protocol === 'https:')) response.headers.set(name, value);
 	return response;
 };
 
-/** One structured line per request at debug level (DEBUG=True); failures at warn/error always. */
 const logRequests: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await resolve(event);
-	const ctx = event.locals.ctx;
-	const level = response.status >= 500 ? 'error' : response.status === 429 ? 'warn' : 'debug';
-	ctx?.app.logger[level](
-		{
-			requestId: ctx.requestId,
-			method: event.request.method,
-			path: event.url.pathname,
-			status: response.status,
-			ms: Math.round((performance.now() - started) * 10) / 10
-		},
-		'request'
-	);
+	const { ctx } = event.locals;
+	const { method } = event.request;
+	if (ctx)
+		policy.logRequest(ctx.app.logger, { requestId: ctx.requestId, method, path: event.url.pathname, status: response.status, started });
 	return response;
 };
 

@@ -4,7 +4,7 @@ import { App } from '../lib/server/app';
 import { ConfigError, loadConfig } from '../lib/server/config';
 import { createLogger } from '../lib/server/log';
 import { createCaller } from '../lib/server/trpc/router';
-import { operatorContext } from '../lib/server/http/context';
+import { operatorContext } from '../lib/server/trpc/context';
 import { runAgent } from './agent';
 import { formatMinor, printStatus } from './status';
 

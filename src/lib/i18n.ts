@@ -31,7 +31,6 @@ const en = {
 	stripeOff:
 		'Stripe is not configured. Metering works; to take payments set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY in .env and restart.',
 	testMode: 'Test mode',
-	hours: 'h',
 	servers: 'Servers',
 	online: 'online',
 	offline: 'offline',
@@ -50,7 +49,6 @@ const en = {
 	openInvoice: 'Open the invoice',
 	stripeJsFailed:
 		'Stripe.js could not be loaded, so card payment is unavailable right now. You can still send an invoice; the rest of this page keeps working.',
-	chargeFailed: 'The charge could not be created: {message}',
 	lastAttempt: 'Last attempt: {message}',
 	history: 'Charge history',
 	noCharges: 'No charges yet.',
@@ -61,7 +59,6 @@ const en = {
 	colStatus: 'Status',
 	'kind.payment_intent': 'Card',
 	'kind.invoice': 'Invoice',
-	loadMore: 'Show older',
 	signIn: 'Sign in',
 	signOut: 'Sign out',
 	adminToken: 'Admin token',
@@ -101,7 +98,6 @@ const ja: Record<MessageKey, string> = {
 	stripeOff:
 		'Stripe が設定されていません。計測は動作しています。支払いを受けるには .env に STRIPE_SECRET_KEY と STRIPE_PUBLISHABLE_KEY を設定して再起動してください。',
 	testMode: 'テストモード',
-	hours: '時間',
 	servers: 'サーバー一覧',
 	online: 'オンライン',
 	offline: 'オフライン',
@@ -120,7 +116,6 @@ const ja: Record<MessageKey, string> = {
 	openInvoice: '請求書を開く',
 	stripeJsFailed:
 		'Stripe.js を読み込めなかったため、カード払いは現在利用できません。請求書の送付は可能で、このページの他の機能は引き続き使えます。',
-	chargeFailed: '請求を作成できませんでした: {message}',
 	lastAttempt: '前回の試行: {message}',
 	history: '請求履歴',
 	noCharges: '請求はまだありません。',
@@ -131,7 +126,6 @@ const ja: Record<MessageKey, string> = {
 	colStatus: '状態',
 	'kind.payment_intent': 'カード',
 	'kind.invoice': '請求書',
-	loadMore: 'さらに表示',
 	signIn: 'サインイン',
 	signOut: 'サインアウト',
 	adminToken: '管理トークン',

@@ -1,7 +1,7 @@
 /**
- * The expected failures of the domain. Each has a stable machine code (what clients
- * switch on) and a kind that decides the tRPC code and HTTP status in one place
- * (trpc/errors.ts). Messages are for people and never hold secrets.
+ * The expected failures of the domain. Each has a stable machine code (what clients switch
+ * on); the table below gives each code its tRPC code, which decides the HTTP status
+ * (tRPC's own code → status table). Messages are for people and never hold secrets.
  */
 export type FailureKind =
 	| 'BAD_REQUEST'
@@ -15,44 +15,48 @@ export type FailureKind =
 	| 'SERVICE_UNAVAILABLE'
 	| 'BAD_GATEWAY';
 
-export type FailureCode =
-	| 'BELOW_MINIMUM'
-	| 'NOTHING_TO_BILL'
-	| 'STRIPE_NOT_CONFIGURED'
-	| 'STRIPE_UNAVAILABLE'
-	| 'STRIPE_RATE_LIMITED'
-	| 'STRIPE_ERROR'
-	| 'CARD_DECLINED'
-	| 'CUSTOMER_REQUIRED'
-	| 'CHARGE_NOT_FOUND'
-	| 'CHARGE_NOT_CANCELABLE'
-	| 'CHARGE_PENDING'
-	| 'SERVER_NOT_FOUND'
-	| 'SERVER_EXISTS'
-	| 'SIGN_IN_REQUIRED'
-	| 'FORBIDDEN'
-	| 'RATE_LIMITED'
-	| 'DATABASE_UNAVAILABLE'
-	| 'INVALID_INPUT'
-	| 'CLOCK_SKEW';
+/** Code → tRPC code (HTTP status in the comment), in one place: throw sites name the code only. */
+const KIND = {
+	INVALID_INPUT: 'BAD_REQUEST', // 400
+	CLOCK_SKEW: 'BAD_REQUEST', // 400
+	SIGN_IN_REQUIRED: 'UNAUTHORIZED', // 401
+	CARD_DECLINED: 'PAYMENT_REQUIRED', // 402
+	FORBIDDEN: 'FORBIDDEN', // 403
+	CHARGE_NOT_FOUND: 'NOT_FOUND', // 404
+	SERVER_NOT_FOUND: 'NOT_FOUND', // 404
+	CHARGE_PENDING: 'CONFLICT', // 409
+	CHARGE_NOT_CANCELABLE: 'CONFLICT', // 409
+	SERVER_EXISTS: 'CONFLICT', // 409
+	STRIPE_IDEMPOTENCY_CONFLICT: 'CONFLICT', // 409
+	BELOW_MINIMUM: 'PRECONDITION_FAILED', // 412
+	NOTHING_TO_BILL: 'PRECONDITION_FAILED', // 412
+	STRIPE_NOT_CONFIGURED: 'PRECONDITION_FAILED', // 412
+	CUSTOMER_REQUIRED: 'PRECONDITION_FAILED', // 412
+	RATE_LIMITED: 'TOO_MANY_REQUESTS', // 429
+	STRIPE_RATE_LIMITED: 'TOO_MANY_REQUESTS', // 429
+	STRIPE_ERROR: 'BAD_GATEWAY', // 502
+	STRIPE_UNAVAILABLE: 'SERVICE_UNAVAILABLE', // 503
+	DATABASE_UNAVAILABLE: 'SERVICE_UNAVAILABLE' // 503
+} as const satisfies Record<string, FailureKind>;
+
+export type FailureCode = keyof typeof KIND;
 
 export class Failure extends Error {
+	readonly kind: FailureKind;
+
 	constructor(
 		readonly code: FailureCode,
-		readonly kind: FailureKind,
 		message: string,
 		readonly details: Record<string, unknown> = {}
 	) {
 		super(message);
 		this.name = 'Failure';
+		this.kind = KIND[code];
 	}
 }
-
-export const notFound = (code: FailureCode, message: string) => new Failure(code, 'NOT_FOUND', message);
 
 export const stripeNotConfigured = () =>
 	new Failure(
 		'STRIPE_NOT_CONFIGURED',
-		'PRECONDITION_FAILED',
 		'Stripe is not configured: set STRIPE_SECRET_KEY (and STRIPE_PUBLISHABLE_KEY for card payments) in .env'
 	);

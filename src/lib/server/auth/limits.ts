@@ -20,7 +20,7 @@ export class Limits {
 		} catch (rejection) {
 			if (!(rejection instanceof RateLimiterRes)) throw rejection;
 			const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-			throw new Failure('RATE_LIMITED', 'TOO_MANY_REQUESTS', `Too many ${what}; try again in ${retryAfterSeconds} s`, {
+			throw new Failure('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s`, {
 				retryAfterSeconds
 			});
 		}

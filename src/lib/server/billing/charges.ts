@@ -1,7 +1,7 @@
 import type { Store } from '../db';
 import { isUniqueViolation, transaction } from '../db';
 import type { Charge, ChargeKind, ChargeStatus } from '../db/schema';
-import { notFound } from '../errors';
+import { Failure } from '../errors';
 import { OPEN_STATUSES } from './ledger';
 import type { ChainState } from './chain';
 import type { MonthLine } from './pricing';
@@ -89,7 +89,7 @@ export async function reserveCharge(store: Store, draft: ChargeDraft, now: numbe
 
 export async function getCharge(store: Store, id: number): Promise<Charge> {
 	const charge = await store.db.selectFrom('charges').selectAll().where('id', '=', id).executeTakeFirst();
-	if (!charge) throw notFound('CHARGE_NOT_FOUND', `No charge with id ${id}`);
+	if (!charge) throw new Failure('CHARGE_NOT_FOUND', `No charge with id ${id}`);
 	return charge;
 }
 

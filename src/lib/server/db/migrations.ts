@@ -2,6 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Migration } from 'kysely';
 
+// migrations run against whatever schema the database has at that step, not today's DB type (Kysely's advice)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDatabase = Kysely<any>;
+
 /**
  * One set of migrations for SQLite and PostgreSQL. Only the id column differs
  * (INTEGER PRIMARY KEY AUTOINCREMENT vs. identity); everything else is portable SQL.
@@ -10,7 +14,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 	const id = dialect === 'postgres' ? sql`bigint generated always as identity primary key` : sql`integer primary key autoincrement`;
 	return {
 		'2026-11-25-001-init': {
-			async up(db: Kysely<any>) {
+			async up(db: AnyDatabase) {
 				await db.schema
 					.createTable('servers')
 					.addColumn('id', 'text', (c) => c.primaryKey())
@@ -101,13 +105,13 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 		'2026-11-26-001-history-indexes': {
 			// the status page reads a server's newest settled charge: by id within the server,
 			// without sorting its whole charge history
-			async up(db: Kysely<any>) {
+			async up(db: AnyDatabase) {
 				await db.schema.createIndex('charges_server_id').on('charges').columns(['server_id', 'id']).execute();
 			}
 		},
 		'2026-11-26-002-billing-ticks-finished': {
 			// a tick whose instance died before finishing can be taken over (charges are unique per tick)
-			async up(db: Kysely<any>) {
+			async up(db: AnyDatabase) {
 				await db.schema.alterTable('billing_ticks').addColumn('finished_at', 'bigint').execute();
 			}
 		},

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Times are integer milliseconds since the epoch, always on whole seconds; money is integer minor units. */
 export interface ServersTable {
@@ -91,10 +91,10 @@ export interface ChargeLinesTable {
 	description: string;
 }
 
+/** The table also has a `charge_id` column (first migration) that nothing ever filled: left in place, not mapped. */
 export interface WebhookEventsTable {
 	id: string;
 	type: string;
-	charge_id: number | null;
 	received_at: number;
 }
 
@@ -132,6 +132,4 @@ export interface DB {
 export type Server = Selectable<ServersTable>;
 export type Run = Selectable<RunsTable>;
 export type Charge = Selectable<ChargesTable>;
-export type NewCharge = Insertable<ChargesTable>;
-export type ChargeLine = Selectable<ChargeLinesTable>;
 export type ChargeItem = Selectable<ChargeItemsTable>;

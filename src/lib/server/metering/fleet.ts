@@ -35,7 +35,7 @@ export async function addServer(
 			})
 			.execute();
 	} catch (error) {
-		if (isUniqueViolation(error)) throw new Failure('SERVER_EXISTS', 'CONFLICT', `A server with id "${input.id}" already exists`);
+		if (isUniqueViolation(error)) throw new Failure('SERVER_EXISTS', `A server with id "${input.id}" already exists`);
 		throw error;
 	}
 	return { serverId: input.id, token };
@@ -56,20 +56,19 @@ export async function updateServer(
 		return;
 	}
 	const result = await store.db.updateTable('servers').set(patch).where('id', '=', input.serverId).executeTakeFirst();
-	if (Number(result.numUpdatedRows) === 0) throw new Failure('SERVER_NOT_FOUND', 'NOT_FOUND', `No server with id "${input.serverId}"`);
+	if (Number(result.numUpdatedRows) === 0) throw new Failure('SERVER_NOT_FOUND', `No server with id "${input.serverId}"`);
 }
 
 /** Replaces a server's agent token (the old one stops working at once). */
 export async function rotateAgentToken(store: Store, serverId: string): Promise<string> {
-	if (serverId === LOCAL_SERVER_ID)
-		throw new Failure('FORBIDDEN', 'BAD_REQUEST', 'This machine is metered by the app itself and has no agent');
+	if (serverId === LOCAL_SERVER_ID) throw new Failure('FORBIDDEN', 'This machine is metered by the app itself and has no agent');
 	const token = newToken('sba_');
 	const result = await store.db
 		.updateTable('servers')
 		.set({ agent_token_hash: sha256(token) })
 		.where('id', '=', serverId)
 		.executeTakeFirst();
-	if (Number(result.numUpdatedRows) === 0) throw new Failure('SERVER_NOT_FOUND', 'NOT_FOUND', `No server with id "${serverId}"`);
+	if (Number(result.numUpdatedRows) === 0) throw new Failure('SERVER_NOT_FOUND', `No server with id "${serverId}"`);
 	return token;
 }
 

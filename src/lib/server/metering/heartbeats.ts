@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { transaction } from '../db';
-import { Failure, notFound } from '../errors';
+import { Failure } from '../errors';
 import type { Run } from '../db/schema';
 import { recordSampleIn, SAME_BOOT_MS } from './runs';
 
@@ -52,13 +52,9 @@ export async function ingestHeartbeats(app: App, beats: Heartbeat[]): Promise<{ 
 	const latest = new Map<string, Heartbeat>();
 	for (const beat of beats) {
 		if (beat.seenAt > now + MAX_CLOCK_AHEAD_MS) {
-			throw new Failure(
-				'CLOCK_SKEW',
-				'BAD_REQUEST',
-				`seenAt ${new Date(beat.seenAt).toISOString()} is in the future: check the agent's clock`
-			);
+			throw new Failure('CLOCK_SKEW', `seenAt ${new Date(beat.seenAt).toISOString()} is in the future: check the agent's clock`);
 		}
-		if (beat.bootTime > beat.seenAt) throw new Failure('INVALID_INPUT', 'BAD_REQUEST', 'bootTime must not be after seenAt');
+		if (beat.bootTime > beat.seenAt) throw new Failure('INVALID_INPUT', 'bootTime must not be after seenAt');
 		const key = `${beat.serverId}\u0000${Math.round(beat.bootTime / 1000)}`;
 		const known = latest.get(key);
 		if (!known || known.seenAt < beat.seenAt) latest.set(key, { ...beat, seenAt: Math.min(beat.seenAt, now) });
@@ -67,7 +63,7 @@ export async function ingestHeartbeats(app: App, beats: Heartbeat[]): Promise<{ 
 	const servers = await app.store.db.selectFrom('servers').select(['id', 'metering_start']).where('id', 'in', serverIds).execute();
 	const meteringStart = new Map(servers.map((s) => [s.id, s.metering_start]));
 	const missing = serverIds.find((id) => !meteringStart.has(id));
-	if (missing !== undefined) throw notFound('SERVER_NOT_FOUND', `No server with id "${missing}"`);
+	if (missing !== undefined) throw new Failure('SERVER_NOT_FOUND', `No server with id "${missing}"`);
 	// oldest sightings first: a backlog spanning a reboot arrives in the order it happened
 	const ordered = [...latest.values()].sort((a, b) => a.seenAt - b.seenAt);
 	const runs = await transaction(app.store, async (tx) => {

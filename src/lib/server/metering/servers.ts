@@ -1,6 +1,6 @@
 import type { Store } from '../db';
 import type { Server } from '../db/schema';
-import { notFound } from '../errors';
+import { Failure } from '../errors';
 
 export const LOCAL_SERVER_ID = 'local';
 
@@ -24,10 +24,6 @@ export async function ensureLocalServer(store: Store, name: string, meteringStar
 
 export async function getServer(store: Store, id: string): Promise<Server> {
 	const server = await store.db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
-	if (!server) throw notFound('SERVER_NOT_FOUND', `No server with id "${id}"`);
+	if (!server) throw new Failure('SERVER_NOT_FOUND', `No server with id "${id}"`);
 	return server;
-}
-
-export function listServers(store: Store): Promise<Server[]> {
-	return store.db.selectFrom('servers').selectAll().orderBy('is_local', 'desc').orderBy('name').execute();
 }

@@ -18,7 +18,7 @@ export async function cancelCharge(app: App, chargeId: number): Promise<Charge> 
 	return app.locks.run(`charge:${found.server_id}`, async () => {
 		let charge = await getCharge(app.store, chargeId);
 		if (charge.status !== 'creating' && charge.status !== 'pending') {
-			throw new Failure('CHARGE_NOT_CANCELABLE', 'CONFLICT', `Charge #${charge.id} is ${charge.status} and can no longer be canceled`);
+			throw new Failure('CHARGE_NOT_CANCELABLE', `Charge #${charge.id} is ${charge.status} and can no longer be canceled`);
 		}
 		// a charge still being created may exist at Stripe: finish creating it, so it can be canceled for sure
 		charge = await completeAtStripe(app, stripe, charge);
@@ -33,7 +33,7 @@ export async function cancelCharge(app: App, chargeId: number): Promise<Charge> 
 				// Stripe had already settled it (paid, or canceled elsewhere): the ledger now says so
 				const settled = await getCharge(app.store, charge.id);
 				if (settled.status === 'succeeded') {
-					throw new Failure('CHARGE_NOT_CANCELABLE', 'CONFLICT', `Charge #${charge.id} was already paid`);
+					throw new Failure('CHARGE_NOT_CANCELABLE', `Charge #${charge.id} was already paid`);
 				}
 				return settled;
 			}

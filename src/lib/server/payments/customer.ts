@@ -18,7 +18,6 @@ export async function ensureCustomer(app: App, stripe: Stripe, server: Server): 
 	if (!customerEmail) {
 		throw new Failure(
 			'CUSTOMER_REQUIRED',
-			'PRECONDITION_FAILED',
 			'Invoices need a Stripe customer: set STRIPE_CUSTOMER_ID, or CUSTOMER_EMAIL (and CUSTOMER_NAME) to create one'
 		);
 	}
@@ -38,6 +37,6 @@ export async function ensureCustomer(app: App, stripe: Stripe, server: Server): 
 /** Invoices charge a saved card automatically; without one Stripe emails the invoice. */
 export async function collectionMethodFor(stripe: Stripe, customerId: string): Promise<'charge_automatically' | 'send_invoice'> {
 	const customer = await stripe.customers.retrieve(customerId);
-	if (customer.deleted) throw new Failure('CUSTOMER_REQUIRED', 'PRECONDITION_FAILED', `Stripe customer ${customerId} was deleted`);
+	if (customer.deleted) throw new Failure('CUSTOMER_REQUIRED', `Stripe customer ${customerId} was deleted`);
 	return customer.invoice_settings?.default_payment_method ? 'charge_automatically' : 'send_invoice';
 }

@@ -37,7 +37,6 @@ export async function openChargeFor(app: App, serverId: string, kind: ChargeKind
 				if (open.kind !== kind || (scheduleTick !== undefined && open.schedule_tick !== scheduleTick)) {
 					throw new Failure(
 						'CHARGE_PENDING',
-						'CONFLICT',
 						`Charge #${open.id} (${KIND_NAME[open.kind]}) is still open for this server; pay or cancel it first`,
 						{ chargeId: open.id }
 					);
@@ -64,7 +63,6 @@ export async function completeAtStripe(app: App, stripe: Stripe, charge: Charge)
 			await noteAttemptFailure(app.store, charge.id, 'stripe_unavailable', 'Stripe could not be reached', app.clock());
 			throw new Failure(
 				'STRIPE_UNAVAILABLE',
-				'SERVICE_UNAVAILABLE',
 				`Stripe could not be reached. Nothing was charged; charge #${charge.id} is kept and will be completed when Stripe answers (try again, or cancel it).`,
 				{ chargeId: charge.id }
 			);
@@ -148,7 +146,6 @@ export function belowMinimum(amountMinor: bigint, cur: Currency, minimumMinor = 
 	const minimumFormatted = formatMoney(minorToMajor(minimumMinor, cur), cur.code, 'en');
 	return new Failure(
 		'BELOW_MINIMUM',
-		'PRECONDITION_FAILED',
 		`The unbilled amount ${amountFormatted} is below Stripe's minimum charge of ${minimumFormatted}; the usage carries over to the next charge`,
 		{
 			amountMinor: Number(amountMinor),
@@ -169,4 +166,4 @@ function chargeForTick(app: App, serverId: string, tick: number): Promise<Charge
 		.executeTakeFirst();
 }
 
-const nothingToBill = (name: string) => new Failure('NOTHING_TO_BILL', 'PRECONDITION_FAILED', `${name} has no unbilled usage yet`);
+const nothingToBill = (name: string) => new Failure('NOTHING_TO_BILL', `${name} has no unbilled usage yet`);

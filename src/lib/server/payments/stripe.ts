@@ -48,26 +48,22 @@ export function stripeFailure(error: unknown): Failure {
 	if (error instanceof Failure) return error;
 	const E = Stripe.errors;
 	if (error instanceof E.StripeCardError) {
-		return new Failure('CARD_DECLINED', 'PAYMENT_REQUIRED', error.message, { declineCode: error.decline_code ?? error.code });
+		return new Failure('CARD_DECLINED', error.message, { declineCode: error.decline_code ?? error.code });
 	}
 	if (error instanceof E.StripeRateLimitError) {
-		return new Failure('STRIPE_RATE_LIMITED', 'TOO_MANY_REQUESTS', 'Stripe is rate limiting requests; try again in a moment');
+		return new Failure('STRIPE_RATE_LIMITED', 'Stripe is rate limiting requests; try again in a moment');
 	}
 	if (isTransient(error)) {
-		return new Failure(
-			'STRIPE_UNAVAILABLE',
-			'SERVICE_UNAVAILABLE',
-			'Stripe could not be reached; nothing was charged, try again in a moment'
-		);
+		return new Failure('STRIPE_UNAVAILABLE', 'Stripe could not be reached; nothing was charged, try again in a moment');
 	}
 	if (error instanceof E.StripeAuthenticationError || error instanceof E.StripePermissionError) {
-		return new Failure('STRIPE_ERROR', 'BAD_GATEWAY', 'Stripe rejected the configured API key; check STRIPE_SECRET_KEY');
+		return new Failure('STRIPE_ERROR', 'Stripe rejected the configured API key; check STRIPE_SECRET_KEY');
 	}
 	if (error instanceof E.StripeIdempotencyError) {
-		return new Failure('STRIPE_ERROR', 'CONFLICT', 'Stripe saw a conflicting retry of this charge; cancel it and try again');
+		return new Failure('STRIPE_IDEMPOTENCY_CONFLICT', 'Stripe saw a conflicting retry of this charge; cancel it and try again');
 	}
 	if (error instanceof E.StripeError) {
-		return new Failure('STRIPE_ERROR', 'BAD_GATEWAY', `Stripe refused the request: ${redact(error.message)}`, { stripeCode: error.code });
+		return new Failure('STRIPE_ERROR', `Stripe refused the request: ${redact(error.message)}`, { stripeCode: error.code });
 	}
 	throw error;
 }

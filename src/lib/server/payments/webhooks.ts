@@ -34,7 +34,7 @@ export async function receiveWebhook(app: App, rawBody: string, signature: strin
 	// recorded after applying: a crash in between re-applies on Stripe's retry, which handlers tolerate
 	await app.store.db
 		.insertInto('webhook_events')
-		.values({ id: event.id, type: event.type, charge_id: null, received_at: app.clock() })
+		.values({ id: event.id, type: event.type, received_at: app.clock() })
 		.onConflict((oc) => oc.column('id').doNothing())
 		.execute();
 	return { status: 200, body: { received: true } };

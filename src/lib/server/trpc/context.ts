@@ -1,5 +1,7 @@
 import type { Locale } from '../../format';
 import type { App } from '../app';
+import { authenticate } from '../auth/authenticate';
+import { newRequestId } from '../log';
 
 /** Who is calling: the admin (session or bearer token), an agent for one server, or nobody. */
 export type Auth = { role: 'admin' } | { role: 'agent'; serverId: string } | { role: 'anonymous' };
@@ -11,4 +13,39 @@ export interface Context {
 	/** the key mutations are rate-limited by (client address) */
 	clientKey: string;
 	locale: Locale;
+}
+
+/** What a context is built from, read from a request by http/request-policy.ts whichever server received it. */
+export interface RequestFacts {
+	authorization: string | null;
+	sessionToken: string | undefined;
+	cookieLocale: string | undefined;
+	acceptLanguage: string | null;
+	clientAddress: string;
+}
+
+export async function createContext(app: App, facts: RequestFacts): Promise<Context> {
+	return {
+		app,
+		auth: await authenticate(app, { authorization: facts.authorization, sessionToken: facts.sessionToken }),
+		requestId: newRequestId(),
+		clientKey: facts.clientAddress,
+		locale: pickLocale(facts.cookieLocale, facts.acceptLanguage)
+	};
+}
+
+/** The operator at the console (CLI): no HTTP, full rights. */
+export function operatorContext(app: App, locale: Locale): Context {
+	return { app, auth: { role: 'admin' }, requestId: newRequestId(), clientKey: 'cli', locale };
+}
+
+/** The viewer's language: an explicit choice (cookie) first, then Accept-Language, then English. */
+export function pickLocale(cookie: string | undefined, acceptLanguage: string | null): Locale {
+	if (cookie === 'ja' || cookie === 'en') return cookie;
+	for (const part of (acceptLanguage ?? '').split(',')) {
+		const tag = part.split(';')[0].trim().toLowerCase();
+		if (tag.startsWith('ja')) return 'ja';
+		if (tag.startsWith('en')) return 'en';
+	}
+	return 'en';
 }

@@ -14,9 +14,7 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
 /** A database that is locked, read-only or full is a clear 503; its transaction rolled back, nothing changed. */
 export function databaseFailure(error: unknown): Failure | undefined {
 	const why = databaseUnavailable(error);
-	return why
-		? new Failure('DATABASE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', `The database is ${why}; nothing was changed, try again later`)
-		: undefined;
+	return why ? new Failure('DATABASE_UNAVAILABLE', `The database is ${why}; nothing was changed, try again later`) : undefined;
 }
 
 export interface ErrorData {

@@ -1,13 +1,17 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, TRPCError, type TRPCDefaultErrorShape } from '@trpc/server';
 import { Limits } from '../auth/limits';
 import { Failure } from '../errors';
 import type { Context } from './context';
 import { formatError, toTRPCError } from './errors';
 
-const t = initTRPC.context<Context>().create({
-	errorFormatter: ({ shape, error, ctx }) => formatError(shape, error, ctx?.requestId),
+/** The root options; the fast path hands them to tRPC's getErrorShape, so its errors are shaped as tRPC shapes them. */
+export const rootOptions = {
+	errorFormatter: ({ shape, error, ctx }: { shape: TRPCDefaultErrorShape; error: TRPCError; ctx: Context | undefined }) =>
+		formatError(shape, error, ctx?.requestId),
 	isDev: false
-});
+};
+
+const t = initTRPC.context<Context>().create(rootOptions);
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -51,7 +55,7 @@ export const agentProcedure = base.use(({ ctx, next }) => {
 
 function denied(anonymous: boolean) {
 	const failure = anonymous
-		? new Failure('SIGN_IN_REQUIRED', 'UNAUTHORIZED', 'Sign in, or send Authorization: Bearer <ADMIN_TOKEN>')
-		: new Failure('FORBIDDEN', 'FORBIDDEN', 'This token may not do that');
+		? new Failure('SIGN_IN_REQUIRED', 'Sign in, or send Authorization: Bearer <ADMIN_TOKEN>')
+		: new Failure('FORBIDDEN', 'This token may not do that');
 	return new TRPCError({ code: failure.kind, message: failure.message, cause: failure });
 }

@@ -1,20 +1,22 @@
+import type { AnyTRPCQueryProcedure } from '@trpc/server';
 import { router, createCallerFactory } from './init';
 import { billingStatus } from './routers/billing';
 import { billNow, cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
 import { uptime } from './routers/metering';
 import { addServer, heartbeat, rotateAgentToken, servers, updateServer } from './routers/servers';
 
+/** The read-only procedures, checked to be queries: all a GET may run (the fast path answers only these). */
+const queries = { uptime, billingStatus, charges, servers } satisfies Record<string, AnyTRPCQueryProcedure>;
+export const QUERY_NAMES: ReadonlySet<string> = new Set(Object.keys(queries));
+
 /** The API at /api/trpc. Names from the design card; plain JSON, times as ISO strings. */
 export const appRouter = router({
-	uptime,
-	billingStatus,
+	...queries,
 	createPaymentIntent,
 	createInvoice,
-	charges,
 	cancelCharge,
 	syncCharge,
 	billNow,
-	servers,
 	addServer,
 	updateServer,
 	rotateAgentToken,

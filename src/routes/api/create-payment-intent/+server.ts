@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { formatUptime } from '$lib/format';
-import { jsonEndpoint } from '$lib/server/http/json';
+import { jsonEndpoint } from '$lib/server/trpc/prototype';
 import { createCaller } from '$lib/server/trpc/router';
 
 /**

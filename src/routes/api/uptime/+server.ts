@@ -1,6 +1,5 @@
 import type { RequestHandler } from './$types';
-import { jsonEndpoint } from '$lib/server/http/json';
-import { uptimeBody } from '$lib/server/http/prototype';
+import { uptimeBody, jsonEndpoint } from '$lib/server/trpc/prototype';
 
 /** The prototype's GET /api/uptime. */
 export const GET: RequestHandler = ({ locals }) => jsonEndpoint(locals.ctx, () => uptimeBody(locals.ctx));

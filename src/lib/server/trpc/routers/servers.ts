@@ -81,8 +81,8 @@ export const heartbeat = agentProcedure
 		const own = ctx.auth.role === 'agent' ? ctx.auth.serverId : undefined;
 		const beats = input.beats.map((beat) => {
 			const target = beat.serverId ?? own;
-			if (!target) throw new Failure('INVALID_INPUT', 'BAD_REQUEST', 'serverId is required (only an agent token implies its server)');
-			if (own && target !== own) throw new Failure('FORBIDDEN', 'FORBIDDEN', `This agent token belongs to server "${own}"`);
+			if (!target) throw new Failure('INVALID_INPUT', 'serverId is required (only an agent token implies its server)');
+			if (own && target !== own) throw new Failure('FORBIDDEN', `This agent token belongs to server "${own}"`);
 			return { serverId: target, bootTime: Date.parse(beat.bootTime), seenAt: beat.seenAt ? Date.parse(beat.seenAt) : now };
 		});
 		return ingestHeartbeats(ctx.app, beats);
