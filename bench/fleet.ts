@@ -1,8 +1,7 @@
 import type { Config } from '../src/lib/server/config';
 import type { Store } from '../src/lib/server/db';
-import { priceStatement } from '../src/lib/server/billing/pricing';
 import { pricingRules } from '../src/lib/server/billing/statement';
-import { spansInWindow } from '../src/lib/server/billing/window';
+import { SeededCharges } from './charges';
 import { addServer } from '../src/lib/server/metering/fleet';
 
 export const fleetId = (i: number) => `fleet-${String(i).padStart(5, '0')}`;
@@ -20,9 +19,11 @@ export async function seedFleet(
 	shape = { runs: 10, paid: true }
 ): Promise<void> {
 	const RUNS_EACH = shape.runs;
-	for (let i = 0; i < size; i++) await addServer(store, { id: fleetId(i), name: `fleet server ${i}` }, before);
-	const rules = pricingRules(config, { hourly_rate: null });
 	const end = Math.floor(before / 1000) * 1000;
+	// registered before their first run, so all of it is billable
+	const meteringStart = end - (RUNS_EACH + 1) * 2 * RUN_MS;
+	for (let i = 0; i < size; i++) await addServer(store, { id: fleetId(i), name: `fleet server ${i}`, meteringStart }, before);
+	const rules = pricingRules(config, { hourly_rate: null });
 	await store.db.transaction().execute(async (tx) => {
 		for (let i = 0; i < size; i++) {
 			const serverId = fleetId(i);
@@ -31,53 +32,14 @@ export async function seedFleet(
 				.values(
 					Array.from({ length: RUNS_EACH }, (_, r) => {
 						const boot = end - (RUNS_EACH - r) * 2 * RUN_MS;
-						return { server_id: serverId, boot_time: boot, last_seen_at: boot + RUN_MS };
+						return { server_id: serverId, boot_time: boot, last_seen_at: boot + RUN_MS, billable_from: boot };
 					})
 				)
-				.returning(['id', 'boot_time', 'last_seen_at'])
+				.returning(['id', 'billable_from', 'last_seen_at'])
 				.execute();
 			if (!shape.paid) continue;
 			const paid = runs[0];
-			const statement = priceStatement(spansInWindow([paid], null, paid.last_seen_at), rules);
-			const charge = await tx
-				.insertInto('charges')
-				.values({
-					server_id: serverId,
-					kind: 'invoice',
-					status: 'succeeded',
-					period_start: paid.boot_time,
-					period_end: paid.last_seen_at,
-					amount_minor: Number(statement.amountMinor),
-					currency: rules.currency.code,
-					description: 'bench charge',
-					stripe_id: `in_bench_${serverId}`,
-					client_secret: null,
-					hosted_invoice_url: null,
-					failure_code: null,
-					failure_message: null,
-					collection_method: 'charge_automatically',
-					schedule_tick: null,
-					created_at: paid.last_seen_at,
-					updated_at: paid.last_seen_at
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			await tx
-				.insertInto('charge_lines')
-				.values(
-					statement.lines.map((l) => ({
-						charge_id: charge.id,
-						run_id: l.runId,
-						period_start: l.periodStart,
-						period_end: l.periodEnd,
-						month: l.month,
-						metered_seconds: l.meteredSeconds,
-						billable_seconds: l.billableSeconds,
-						amount_minor: Number(l.amountMinor),
-						description: 'bench'
-					}))
-				)
-				.execute();
+			await new SeededCharges(rules, serverId).add(tx, [paid], paid.billable_from, paid.last_seen_at, `in_bench_${serverId}`);
 		}
 	});
 }

@@ -1,8 +1,8 @@
 import type { Config } from '../src/lib/server/config';
 import type { Store } from '../src/lib/server/db';
-import { priceStatement } from '../src/lib/server/billing/pricing';
+import type { StoredRun } from '../src/lib/server/billing/chain';
 import { pricingRules } from '../src/lib/server/billing/statement';
-import { spansInWindow, type RunTimes } from '../src/lib/server/billing/window';
+import { SeededCharges } from './charges';
 import { ensureLocalServer, LOCAL_SERVER_ID } from '../src/lib/server/metering/servers';
 
 export interface History {
@@ -27,18 +27,18 @@ const UNBILLED_RUNS = 10;
  */
 export async function seedHistory(store: Store, config: Config, history: History): Promise<{ unbilledRuns: number }> {
 	const serverId = history.serverId ?? LOCAL_SERVER_ID;
-	if (serverId === LOCAL_SERVER_ID) await ensureLocalServer(store, config.serverName, history.before);
+	if (serverId === LOCAL_SERVER_ID) await ensureLocalServer(store, config.serverName, null, history.before);
 	// times are whole seconds, as the meter stores them
 	const first = Math.floor(history.before / 1000) * 1000 - history.runs * (RUN_MS + GAP_MS);
-	const runs: RunTimes[] = [];
+	const runs: StoredRun[] = [];
 	await store.db.transaction().execute(async (tx) => {
 		for (let offset = 0; offset < history.runs; offset += ROWS_PER_INSERT) {
 			const rows = [];
 			for (let i = offset; i < Math.min(history.runs, offset + ROWS_PER_INSERT); i++) {
 				const boot = first + i * (RUN_MS + GAP_MS);
-				rows.push({ server_id: serverId, boot_time: boot, last_seen_at: boot + RUN_MS });
+				rows.push({ server_id: serverId, boot_time: boot, last_seen_at: boot + RUN_MS, billable_from: boot });
 			}
-			const inserted = await tx.insertInto('runs').values(rows).returning(['id', 'boot_time', 'last_seen_at']).execute();
+			const inserted = await tx.insertInto('runs').values(rows).returning(['id', 'billable_from', 'last_seen_at']).execute();
 			runs.push(...inserted);
 		}
 	});
@@ -48,55 +48,14 @@ export async function seedHistory(store: Store, config: Config, history: History
 	// the charges share the runs evenly; the newest few runs are left for the open window
 	const billable = Math.max(history.charges, history.runs - UNBILLED_RUNS);
 	const cut = (c: number) => Math.floor((c * billable) / history.charges);
+	const charges = new SeededCharges(rules, serverId);
 	await store.db.transaction().execute(async (tx) => {
-		let windowStart: number | null = null;
+		let periodStart: number | null = null;
 		for (let c = 0; c < history.charges; c++) {
 			const billed = runs.slice(cut(c), cut(c + 1));
-			const windowEnd = billed[billed.length - 1].last_seen_at;
-			const statement = priceStatement(spansInWindow(billed, windowStart, windowEnd, config.meteringStart), rules);
-			const periodStart = windowStart ?? billed[0].boot_time;
-			const charge = await tx
-				.insertInto('charges')
-				.values({
-					server_id: serverId,
-					kind: 'invoice',
-					status: 'succeeded',
-					period_start: periodStart,
-					period_end: windowEnd,
-					amount_minor: Number(statement.amountMinor),
-					currency: rules.currency.code,
-					description: `bench charge ${c + 1}`,
-					stripe_id: `in_bench_${serverId}_${c + 1}`,
-					client_secret: null,
-					hosted_invoice_url: null,
-					failure_code: null,
-					failure_message: null,
-					collection_method: 'charge_automatically',
-					schedule_tick: null,
-					created_at: windowEnd,
-					updated_at: windowEnd
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			if (statement.lines.length > 0) {
-				await tx
-					.insertInto('charge_lines')
-					.values(
-						statement.lines.map((l) => ({
-							charge_id: charge.id,
-							run_id: l.runId,
-							period_start: l.periodStart,
-							period_end: l.periodEnd,
-							month: l.month,
-							metered_seconds: l.meteredSeconds,
-							billable_seconds: l.billableSeconds,
-							amount_minor: Number(l.amountMinor),
-							description: 'bench'
-						}))
-					)
-					.execute();
-			}
-			windowStart = windowEnd;
+			const periodEnd = billed[billed.length - 1].last_seen_at;
+			await charges.add(tx, billed, periodStart ?? billed[0].billable_from, periodEnd, `in_bench_${serverId}_${c + 1}`);
+			periodStart = periodEnd;
 		}
 	});
 	return { unbilledRuns: history.runs - billable };
