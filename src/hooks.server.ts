@@ -1,4 +1,4 @@
-import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { App } from '$lib/server/app';
@@ -7,6 +7,7 @@ import { loadConfig } from '$lib/server/config';
 import { createContext } from '$lib/server/http/context';
 import { FOREIGN_HOST_MESSAGE, hostAllowed } from '$lib/server/http/host';
 import { publishFastApi } from '$lib/server/http/fast-api';
+import { CROSS_SITE_MESSAGE, isCrossSite } from '$lib/server/http/policy';
 import { newRequestId } from '$lib/server/http/request-id';
 import { getApp, setApp } from '$lib/server/runtime';
 
@@ -27,10 +28,23 @@ const context: Handle = async ({ event, resolve }) => {
 		sessionToken: event.cookies.get(SESSION_COOKIE),
 		cookieLocale: chosen ?? event.cookies.get('lang'),
 		acceptLanguage: event.request.headers.get('accept-language'),
-		clientAddress: event.getClientAddress()
+		clientAddress: clientAddress(event)
 	});
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.ctx.locale) });
 };
+
+/**
+ * The client's address as adapter-node reads it (ADDRESS_HEADER and XFF_DEPTH behind a proxy).
+ * A request without that header did not come through the proxy (a health probe, say): it is
+ * counted as one anonymous client rather than answered with a 500.
+ */
+function clientAddress(event: RequestEvent): string {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return 'unknown';
+	}
+}
 
 /** Paths anyone may reach: the webhook checks Stripe's signature itself, /healthz says nothing private. */
 const OPEN = ['/webhooks/stripe', '/healthz', '/signin'];
@@ -39,7 +53,8 @@ const OPEN = ['/webhooks/stripe', '/healthz', '/signin'];
 const signIn: Handle = ({ event, resolve }) => {
 	const path = event.url.pathname;
 	const isPage = !path.startsWith('/api/') && !path.startsWith('/_app/') && !OPEN.includes(path);
-	if (isPage && event.locals.ctx.auth.role !== 'admin' && event.request.method === 'GET') {
+	const read = event.request.method === 'GET' || event.request.method === 'HEAD';
+	if (isPage && event.locals.ctx.auth.role !== 'admin' && read) {
 		redirect(303, `/signin?next=${encodeURIComponent(path + event.url.search)}`);
 	}
 	return resolve(event);
@@ -49,6 +64,24 @@ const signIn: Handle = ({ event, resolve }) => {
 const guardHost: Handle = ({ event, resolve }) => {
 	if (!hostAllowed(getApp().config.adminToken, event.request.headers.get('host'))) {
 		return Response.json({ error: FOREIGN_HOST_MESSAGE }, { status: 403 });
+	}
+	return resolve(event);
+};
+
+/** A state change from another site is refused on every route (http/policy.ts; the fast path applies the same rule). */
+const refuseCrossSite: Handle = ({ event, resolve }) => {
+	const headers = event.request.headers;
+	const request = { method: event.request.method, origin: headers.get('origin'), secFetchSite: headers.get('sec-fetch-site') };
+	if (isCrossSite(request, () => event.url.origin))
+		return Response.json({ error: CROSS_SITE_MESSAGE, code: 'CROSS_SITE' }, { status: 403 });
+	return resolve(event);
+};
+
+/** `?/default` names SvelteKit's reserved action, which it reports as a server error: it is the client's mistake. */
+const refuseReservedAction: Handle = ({ event, resolve }) => {
+	if (event.request.method === 'POST') {
+		const named = [...event.url.searchParams.keys()].find((key) => key.startsWith('/'));
+		if (named === '/default') return Response.json({ error: 'No form action named "default"' }, { status: 400 });
 	}
 	return resolve(event);
 };
@@ -91,7 +124,7 @@ const logRequests: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, guardHost, bodyLimit, context, logRequests, signIn);
+export const handle = sequence(securityHeaders, guardHost, refuseCrossSite, bodyLimit, refuseReservedAction, context, logRequests, signIn);
 
 /** The unexpected: logged in full with a request id; the client sees only the id. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

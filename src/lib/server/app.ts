@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Config } from './config';
 import { databaseUnavailable, openStore, type Store } from './db';
+import { DatabaseHealth } from './db/health';
 import { createLogger, type Logger } from './log';
 import { LocalMeter, type Clock } from './metering/meter';
 import { ensureLocalServer } from './metering/servers';
@@ -32,6 +33,7 @@ export class App {
 	readonly locks = new KeyedLock();
 	readonly sessions: Sessions;
 	readonly limits: Limits;
+	readonly health: DatabaseHealth;
 	/** set when BILLING_SCHEDULE is (and Stripe is configured) */
 	schedule: BillingSchedule | undefined;
 	#timers: NodeJS.Timeout[] = [];
@@ -48,7 +50,8 @@ export class App {
 		this.meter = new LocalMeter(store, uptime, clock);
 		this.stripe = createStripe(config.stripe);
 		this.sessions = new Sessions(this);
-		this.limits = new Limits(config.mutationRateLimit);
+		this.health = new DatabaseHealth(store, config.database);
+		this.limits = new Limits(config.database, config.mutationRateLimit);
 	}
 
 	static async open(config: Config, options: AppOptions = {}): Promise<App> {
@@ -97,6 +100,7 @@ export class App {
 			} catch (error) {
 				this.logger.error({ err: error }, 'final sample failed');
 			}
+			await this.limits.close();
 			await this.store.close();
 		})();
 		return this.#stopping;

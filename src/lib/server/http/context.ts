@@ -17,7 +17,7 @@ export interface RequestFacts {
 export async function createContext(app: App, facts: RequestFacts): Promise<Context> {
 	return {
 		app,
-		auth: await authenticate(app, { authorization: facts.authorization, sessionToken: facts.sessionToken }),
+		auth: await authenticate(app, { authorization: facts.authorization, sessionToken: facts.sessionToken, clientKey: facts.clientAddress }),
 		requestId: facts.requestId ?? newRequestId(),
 		clientKey: facts.clientAddress,
 		locale: pickLocale(facts.cookieLocale, facts.acceptLanguage)

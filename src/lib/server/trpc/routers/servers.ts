@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseRate } from '../../billing/money';
+import { maxRateMicros, rateBound } from '../../config/bounds';
 import { Failure } from '../../errors';
 import { addServer as add, fleet, rotateAgentToken as rotate } from '../../metering/fleet';
 import { ingestHeartbeats } from '../../metering/heartbeats';
@@ -33,7 +34,14 @@ export const addServer = adminProcedure
 			})
 			.strict()
 	)
-	.mutation(({ ctx, input }) => add(ctx.app.store, input, ctx.app.clock()));
+	.mutation(({ ctx, input }) => {
+		// bounded by the currency in use: a year at this rate must be one chargeable amount
+		const cur = ctx.app.config.currency;
+		if (input.hourlyRate !== undefined && parseRate(input.hourlyRate)! > maxRateMicros(cur)) {
+			throw new Failure('INVALID_INPUT', 'BAD_REQUEST', `hourlyRate ${rateBound(cur)}`);
+		}
+		return add(ctx.app.store, input, ctx.app.clock());
+	});
 
 export const rotateAgentToken = adminProcedure
 	.input(z.object({ serverId }).strict())
