@@ -79,7 +79,7 @@ describe('5. cross-site state changes', () => {
 			{ origin: 'null' },
 			{ origin: 'http://evil.example', 'content-type': 'application/json' },
 			{ 'sec-fetch-site': 'same-site', 'content-type': 'text/plain' }
-		]) {
+		] as Record<string, string>[]) {
 			const response = await attempt(url, headers);
 			expect(response.status, JSON.stringify(headers)).toBe(403);
 			// ours (JSON, any content type) or SvelteKit's own for form types: refused either way

@@ -51,7 +51,7 @@ export class App {
 		this.stripe = createStripe(config.stripe);
 		this.sessions = new Sessions(this);
 		this.health = new DatabaseHealth(store, config.database);
-		this.limits = new Limits(config.database, config.mutationRateLimit);
+		this.limits = new Limits(config);
 	}
 
 	static async open(config: Config, options: AppOptions = {}): Promise<App> {

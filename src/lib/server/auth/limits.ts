@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Database } from '../config';
+import type { Config } from '../config';
 import { Failure } from '../errors';
 
 export type LimitKind = 'failures' | 'mutations' | 'heartbeats';
@@ -11,10 +11,12 @@ export type LimitKind = 'failures' | 'mutations' | 'heartbeats';
  * interval (30 s by default) and more only while flushing a backlog of batches (up to 1,000
  * beats each), so 20 per 10 s never slows a working agent and stops a runaway loop.
  */
-export function limitRules(mutationsPerMinute: number): Record<LimitKind, { points: number; duration: number }> {
+type LimitConfig = Pick<Config, 'database' | 'mutationRateLimit' | 'failedAuthLimit'>;
+
+export function limitRules(config: LimitConfig): Record<LimitKind, { points: number; duration: number }> {
 	return {
-		failures: { points: 5, duration: 15 * 60 },
-		mutations: { points: mutationsPerMinute, duration: 60 },
+		failures: { points: config.failedAuthLimit, duration: 15 * 60 },
+		mutations: { points: config.mutationRateLimit, duration: 60 },
 		heartbeats: { points: 20, duration: 10 }
 	};
 }
@@ -30,10 +32,7 @@ export class Limits {
 	/** clients known (here) to have used up their failure budget, until when (ms) */
 	#blocked = new Map<string, number>();
 
-	constructor(
-		private readonly database: Database,
-		private readonly mutationsPerMinute: number
-	) {}
+	constructor(private readonly config: LimitConfig) {}
 
 	/** Consumes one point of `key`'s budget or throws TOO_MANY_REQUESTS with the seconds to wait. */
 	async take(kind: Exclude<LimitKind, 'failures'>, key: string, what: string): Promise<void> {
@@ -81,12 +80,13 @@ export class Limits {
 
 	#open(): Promise<Record<LimitKind, RateLimiterAbstract>> {
 		this.#limiters ??= (async () => {
-			const rules = limitRules(this.mutationsPerMinute);
+			const rules = limitRules(this.config);
+			const database = this.config.database;
 			const memory = (kind: LimitKind) => new RateLimiterMemory({ keyPrefix: kind, ...rules[kind] });
-			if (this.database.kind !== 'postgres')
+			if (database.kind !== 'postgres')
 				return { failures: memory('failures'), mutations: memory('mutations'), heartbeats: memory('heartbeats') };
 			const { default: pg } = await import('pg');
-			const pool = new pg.Pool({ connectionString: this.database.url, max: 2, allowExitOnIdle: true });
+			const pool = new pg.Pool({ connectionString: database.url, max: 2, allowExitOnIdle: true });
 			pool.on('error', () => {}); // an idle client's lost connection: the next query reconnects
 			this.#close = () => pool.end();
 			// created here once (not by each limiter, racing): until it exists the memory stand-in counts

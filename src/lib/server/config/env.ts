@@ -127,6 +127,7 @@ export const envSchema = z.object({
 	ADMIN_TOKEN: optional(z.string().refine((v) => v.length >= 16, 'must be at least 16 characters')),
 	SESSION_TTL_HOURS: withDefault(integer(1, 24 * 90), '12'),
 	MUTATION_RATE_LIMIT: withDefault(integer(1, 1_000_000), '60'),
+	FAILED_AUTH_LIMIT: withDefault(integer(1, 1_000_000), '5'),
 	BOOT_TIME_FILE: optional(z.string().trim()),
 	// read by adapter-node (and the fast path) to find the client address behind a proxy; checked here so a typo stops start-up
 	ADDRESS_HEADER: optional(

@@ -41,6 +41,8 @@ export interface Config {
 	sessionTtlHours: number;
 	/** mutations per minute per client */
 	mutationRateLimit: number;
+	/** failed sign-ins and wrong bearer/agent tokens per 15 minutes per client address */
+	failedAuthLimit: number;
 	bootTimeFile?: string;
 }
 
@@ -123,6 +125,7 @@ function toConfig(env: Env): Config {
 		adminToken: env.ADMIN_TOKEN,
 		sessionTtlHours: env.SESSION_TTL_HOURS,
 		mutationRateLimit: env.MUTATION_RATE_LIMIT,
+		failedAuthLimit: env.FAILED_AUTH_LIMIT,
 		bootTimeFile: env.BOOT_TIME_FILE
 	};
 }
