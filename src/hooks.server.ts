@@ -1,7 +1,8 @@
-import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { redirect, type Handle, type HandleServerError, type RequestEvent, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { App } from '$lib/server/app';
+import { CROSS_SITE_MESSAGE, isCrossSite } from '$lib/server/auth/cross-site';
 import { loadConfig } from '$lib/server/config';
 import { createFastApi } from '$lib/server/http/fast-api';
 import * as policy from '$lib/server/http/request-policy';
@@ -20,9 +21,22 @@ const context: Handle = async ({ event, resolve }) => {
 	const chosen = policy.chosenLocale(event.url.searchParams);
 	if (chosen) event.cookies.set(policy.LANG_COOKIE, chosen, policy.LANG_COOKIE_OPTIONS);
 	const read = { header: (name: string) => event.request.headers.get(name), cookie: (name: string) => event.cookies.get(name) };
-	event.locals.ctx = await createContext(getApp(), policy.contextFacts(read, event.getClientAddress(), chosen));
+	event.locals.ctx = await createContext(getApp(), policy.contextFacts(read, clientAddress(event), chosen));
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.ctx.locale) });
 };
+
+/**
+ * The client's address as adapter-node reads it (ADDRESS_HEADER and XFF_DEPTH behind a proxy).
+ * A request without that header did not come through the proxy (a health probe, say): it is
+ * counted as one anonymous client rather than answered with a 500.
+ */
+function clientAddress(event: RequestEvent): string {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return 'unknown';
+	}
+}
 
 /** Paths anyone may reach: the webhook checks Stripe's signature itself, /healthz says nothing private. */
 const OPEN = ['/webhooks/stripe', '/healthz', '/signin'];
@@ -31,7 +45,8 @@ const OPEN = ['/webhooks/stripe', '/healthz', '/signin'];
 const signIn: Handle = ({ event, resolve }) => {
 	const path = event.url.pathname;
 	const isPage = !path.startsWith('/api/') && !path.startsWith('/_app/') && !OPEN.includes(path);
-	if (isPage && event.locals.ctx.auth.role !== 'admin' && event.request.method === 'GET') {
+	const read = event.request.method === 'GET' || event.request.method === 'HEAD';
+	if (isPage && event.locals.ctx.auth.role !== 'admin' && read) {
 		redirect(303, `/signin?next=${encodeURIComponent(path + event.url.search)}`);
 	}
 	return resolve(event);
@@ -41,6 +56,24 @@ const signIn: Handle = ({ event, resolve }) => {
 const guardHost: Handle = ({ event, resolve }) => {
 	if (!policy.hostAllowed(getApp().config.adminToken, event.request.headers.get('host'))) {
 		return Response.json({ error: policy.FOREIGN_HOST_MESSAGE }, { status: 403 });
+	}
+	return resolve(event);
+};
+
+/** A state change from another site is refused on every route (auth/cross-site.ts). */
+const refuseCrossSite: Handle = ({ event, resolve }) => {
+	const headers = event.request.headers;
+	const request = { method: event.request.method, origin: headers.get('origin'), secFetchSite: headers.get('sec-fetch-site') };
+	if (isCrossSite(request, () => event.url.origin))
+		return Response.json({ error: CROSS_SITE_MESSAGE, code: 'CROSS_SITE' }, { status: 403 });
+	return resolve(event);
+};
+
+/** `?/default` names SvelteKit's reserved action, which it reports as a server error: it is the client's mistake. */
+const refuseReservedAction: Handle = ({ event, resolve }) => {
+	if (event.request.method === 'POST') {
+		const named = [...event.url.searchParams.keys()].find((key) => key.startsWith('/'));
+		if (named === '/default') return Response.json({ error: 'No form action named "default"' }, { status: 400 });
 	}
 	return resolve(event);
 };
@@ -68,7 +101,7 @@ const logRequests: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, guardHost, bodyLimit, context, logRequests, signIn);
+export const handle = sequence(securityHeaders, guardHost, refuseCrossSite, bodyLimit, refuseReservedAction, context, logRequests, signIn);
 
 /** The unexpected: logged in full with a request id; the client sees only the id. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

@@ -1,4 +1,5 @@
 import type { PageServerLoad } from './$types';
+import { expectedFailures } from '$lib/server/trpc/page-errors';
 import { countServers } from '$lib/server/metering/fleet';
 import { createCaller } from '$lib/server/trpc/router';
 
@@ -9,11 +10,9 @@ export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
 	setHeaders({ 'cache-control': 'no-store' });
 	const caller = createCaller(locals.ctx);
 	const serverId = url.searchParams.get('server') ?? undefined;
-	const [status, charges, servers] = await Promise.all([
-		caller.billingStatus({ serverId }),
-		caller.charges({ serverId, limit: 20 }),
-		caller.servers({ limit: SHORT_LIST })
-	]);
+	const [status, charges, servers] = await expectedFailures(
+		Promise.all([caller.billingStatus({ serverId }), caller.charges({ serverId, limit: 20 }), caller.servers({ limit: SHORT_LIST })])
+	);
 	const serverCount = servers.length < SHORT_LIST ? servers.length : await countServers(locals.ctx.app.store);
 	return {
 		locale: locals.ctx.locale,

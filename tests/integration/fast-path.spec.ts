@@ -60,6 +60,8 @@ async function startPair(kind: DatabaseKind, env: Record<string, string> = {}): 
 		BOOT_TIME_FILE: bootFile(3 * 3600),
 		DEBUG: 'true',
 		MUTATION_RATE_LIMIT: '1000',
+		// wrong tokens are sent on purpose, from one address, to two servers sharing (on PostgreSQL) one failure budget
+		FAILED_AUTH_LIMIT: '1000',
 		STRIPE_SECRET_KEY: SECRET_KEY,
 		STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
 		STRIPE_API_BASE: double.url,

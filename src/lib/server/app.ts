@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Config } from './config';
 import { databaseUnavailable, openStore, type Store } from './db';
+import { DatabaseHealth } from './db/health';
 import { createLogger, type Logger } from './log';
 import { LocalMeter, type Clock } from './metering/meter';
 import { ensureLocalServer } from './metering/servers';
@@ -35,6 +36,7 @@ export class App {
 	readonly limits: Limits;
 	/** random, made with the database: in every idempotency key and Stripe object's metadata (one Stripe account, many installations) */
 	installationId = '';
+	readonly health: DatabaseHealth;
 	/** set when BILLING_SCHEDULE is (and Stripe is configured) */
 	schedule: BillingSchedule | undefined;
 	#timers: NodeJS.Timeout[] = [];
@@ -51,7 +53,8 @@ export class App {
 		this.meter = new LocalMeter(store, uptime, clock);
 		this.stripe = createStripe(config.stripe);
 		this.sessions = new Sessions(this);
-		this.limits = new Limits(config.mutationRateLimit);
+		this.health = new DatabaseHealth(store, config.database);
+		this.limits = new Limits(config);
 	}
 
 	static async open(config: Config, options: AppOptions = {}): Promise<App> {
@@ -101,6 +104,7 @@ export class App {
 			} catch (error) {
 				this.logger.error({ err: error }, 'final sample failed');
 			}
+			await this.limits.close();
 			await this.store.close();
 		})();
 		return this.#stopping;

@@ -1,13 +1,8 @@
-import { sql } from 'kysely';
 import type { RequestHandler } from './$types';
 import { getApp } from '$lib/server/runtime';
 
-/** Liveness for load balancers: 200 when the database answers, 503 otherwise. Open to all; says nothing private. */
+/** Liveness for load balancers: 200 when the database takes writes, 503 otherwise (db/health.ts). Open to all; says nothing private. */
 export const GET: RequestHandler = async () => {
-	try {
-		await sql`select 1`.execute(getApp().store.db);
-		return Response.json({ ok: true });
-	} catch {
-		return Response.json({ ok: false, error: 'database unavailable' }, { status: 503 });
-	}
+	const problem = await getApp().health.problem();
+	return problem ? Response.json({ ok: false, error: problem }, { status: 503 }) : Response.json({ ok: true });
 };

@@ -5,22 +5,35 @@ import { safeEqual, sha256 } from './tokens';
 export interface Credentials {
 	authorization: string | null;
 	sessionToken: string | undefined;
+	/** the client's address: failed tokens are counted against it */
+	clientKey: string;
 }
 
 /**
  * Who is calling. Without ADMIN_TOKEN the app listens on loopback only and whoever reaches
- * it is the operator. With it: a session cookie or `Bearer ADMIN_TOKEN` is the admin, a
- * server's agent token is that server's agent, anything else is anonymous.
+ * it is the operator, except that an agent token still names its server (an agent on this
+ * machine reports without saying which server it is). With it: a session cookie or `Bearer
+ * ADMIN_TOKEN` is the admin, a server's agent token is that server's agent, anything else is
+ * anonymous. A wrong bearer token counts against the client's failure budget; once that is
+ * used up the client is refused (with the seconds to wait) before its token is even looked at.
  */
 export async function authenticate(app: App, credentials: Credentials): Promise<Auth> {
 	const adminToken = app.config.adminToken;
-	if (!adminToken) return { role: 'admin' };
 	const bearer = credentials.authorization?.match(/^Bearer\s+(\S{1,200})$/i)?.[1];
+	if (!adminToken) return (bearer && (await agentOf(app, bearer))) || { role: 'admin' };
 	if (bearer) {
+		const waitSeconds = app.limits.blockedFor(credentials.clientKey);
+		if (waitSeconds) return { role: 'anonymous', retryAfterSeconds: waitSeconds };
 		if (safeEqual(bearer, adminToken)) return { role: 'admin' };
-		const server = await app.store.db.selectFrom('servers').select('id').where('agent_token_hash', '=', sha256(bearer)).executeTakeFirst();
-		return server ? { role: 'agent', serverId: server.id } : { role: 'anonymous' };
+		const agent = await agentOf(app, bearer);
+		if (agent) return agent;
+		return { role: 'anonymous', retryAfterSeconds: await app.limits.failed(credentials.clientKey) };
 	}
 	if (await app.sessions.valid(credentials.sessionToken)) return { role: 'admin' };
 	return { role: 'anonymous' };
+}
+
+async function agentOf(app: App, bearer: string): Promise<Auth | undefined> {
+	const server = await app.store.db.selectFrom('servers').select('id').where('agent_token_hash', '=', sha256(bearer)).executeTakeFirst();
+	return server && { role: 'agent', serverId: server.id };
 }

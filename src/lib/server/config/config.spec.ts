@@ -70,6 +70,39 @@ describe('configuration', () => {
 		expect(loadConfig({ STRIPE_SECRET_KEY: '', HOURLY_RATE: ' ' }).hourlyRate).toBe('100');
 	});
 
+	it.each(['mysql://root:hunter2@db/billing', 'sqlite:///var/lib/b.db', 'http://db.example/b', 'postgres:/x'])(
+		'refuses DATABASE_URL=%s naming the variable, never echoing it',
+		(url) => {
+			const message = problems({ DATABASE_URL: url });
+			expect(message).toContain('DATABASE_URL');
+			expect(message).toContain('postgres://');
+			expect(message).not.toContain(url);
+			expect(message).not.toContain('hunter2');
+		}
+	);
+
+	it('accepts DATABASE_URL as a path, file:PATH, postgres:// or postgresql://', () => {
+		expect(loadConfig({ DATABASE_URL: 'data/b.db' }).database).toMatchObject({ kind: 'sqlite' });
+		expect(loadConfig({ DATABASE_URL: 'file:/tmp/b.db' }).database).toEqual({ kind: 'sqlite', path: '/tmp/b.db' });
+		expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db' }).database).toEqual({ kind: 'postgres', url: 'postgresql://u:p@h/db' });
+	});
+
+	it('bounds rates and caps so a year of them fits one Stripe amount', () => {
+		expect(problems({ HOURLY_RATE: '9'.repeat(29) })).toMatch(/HOURLY_RATE must be at most 11384 \(JPY per hour\).*99999999/);
+		expect(loadConfig({ HOURLY_RATE: '11384' }).hourlyRate).toBe('11384');
+		expect(problems({ HOURLY_RATE: '11385' })).toContain('HOURLY_RATE');
+		expect(problems({ CURRENCY: 'usd', HOURLY_RATE: '113.85' })).toContain('at most 113.84');
+		expect(loadConfig({ CURRENCY: 'usd', HOURLY_RATE: '113.84' }).rateMicros).toBe(113_840_000n);
+		expect(problems({ MONTHLY_CAP: '8333334' })).toMatch(/MONTHLY_CAP must be at most 8333333/);
+		expect(loadConfig({ MONTHLY_CAP: '8333333' }).monthlyCapMinor).toBe(8_333_333n);
+	});
+
+	it('checks the proxy settings adapter-node reads', () => {
+		expect(problems({ XFF_DEPTH: '0' })).toContain('XFF_DEPTH');
+		expect(problems({ ADDRESS_HEADER: 'x forwarded for' })).toContain('ADDRESS_HEADER');
+		expect(() => loadConfig({ ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: '2' })).not.toThrow();
+	});
+
 	it('reads DATABASE_URL as SQLite path, file: URL or PostgreSQL URL', () => {
 		expect(parseDatabaseUrl('postgres://u@h/db')).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });
 		expect(parseDatabaseUrl('file:/tmp/x.db')).toEqual({ kind: 'sqlite', path: '/tmp/x.db' });

@@ -56,7 +56,10 @@ export const envSchema = z.object({
 			.regex(/^(true|false|1|0|yes|no)$/i, 'must be True/true/1 or False/false/0'),
 		'false'
 	).transform((v) => /^(true|1|yes)$/i.test(v)),
-	DATABASE_URL: optional(z.string().trim()),
+	// anything else (mysql://, sqlite:///…, http://…) would silently become a relative SQLite file; the value may hold a password: never echoed
+	DATABASE_URL: optional(
+		z.string().trim().refine(isDatabaseUrl, 'must be a SQLite file path, file:PATH, or a postgres:// (postgresql://) URL')
+	),
 	SERVER_NAME: withDefault(z.string().trim().min(1).max(100, 'must be at most 100 characters'), hostname()),
 	HOURLY_RATE: withDefault(
 		z
@@ -124,10 +127,25 @@ export const envSchema = z.object({
 	ADMIN_TOKEN: optional(z.string().refine((v) => v.length >= 16, 'must be at least 16 characters')),
 	SESSION_TTL_HOURS: withDefault(integer(1, 24 * 90), '12'),
 	MUTATION_RATE_LIMIT: withDefault(integer(1, 1_000_000), '60'),
-	BOOT_TIME_FILE: optional(z.string().trim())
+	FAILED_AUTH_LIMIT: withDefault(integer(1, 1_000_000), '5'),
+	BOOT_TIME_FILE: optional(z.string().trim()),
+	// read by adapter-node (and the fast path) to find the client address behind a proxy; checked here so a typo stops start-up
+	ADDRESS_HEADER: optional(
+		z
+			.string()
+			.trim()
+			.regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name such as x-forwarded-for or x-real-ip')
+	),
+	XFF_DEPTH: optional(integer(1, 20))
 });
 
 export type Env = z.output<typeof envSchema>;
+
+/** A path (no URL scheme), file:PATH, or PostgreSQL; a one-letter "scheme" is a Windows drive. */
+function isDatabaseUrl(url: string): boolean {
+	if (/^postgres(ql)?:\/\/./i.test(url) || /^file:./.test(url)) return true;
+	return !/^[a-z][a-z0-9+.-]+:/i.test(url);
+}
 
 /** Variables whose values must never appear in a message. */
 export const SECRET_VARIABLES = new Set(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'ADMIN_TOKEN', 'DATABASE_URL']);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { currency, type Currency } from '../billing/currency';
 import { majorToMinor, parseRate } from '../billing/money';
+import { capBound, maxMonthlyCapMinor, maxRateMicros, rateBound } from './bounds';
 import { envSchema, SECRET_VARIABLES, type Env } from './env';
 
 export type Database = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -40,6 +41,8 @@ export interface Config {
 	sessionTtlHours: number;
 	/** mutations per minute per client */
 	mutationRateLimit: number;
+	/** failed sign-ins and wrong bearer/agent tokens per 15 minutes per client address */
+	failedAuthLimit: number;
 	bootTimeFile?: string;
 }
 
@@ -77,6 +80,10 @@ function toConfig(env: Env): Config {
 			`MONTHLY_CAP must be an amount payable in ${cur.code.toUpperCase()} (at most ${cur.exponent} decimals${cur.step > 1n ? `, a multiple of ${cur.step} minor units` : ''}) (got "${env.MONTHLY_CAP}")`
 		);
 	}
+	if (monthlyCapMinor !== undefined && monthlyCapMinor > maxMonthlyCapMinor())
+		problems.push(`MONTHLY_CAP ${capBound(cur)} (got "${env.MONTHLY_CAP}")`);
+	if (parseRate(env.HOURLY_RATE)! > maxRateMicros(cur))
+		problems.push(`HOURLY_RATE ${rateBound(cur)} (got "${env.HOURLY_RATE.slice(0, 40)}")`);
 	if (!env.ADMIN_TOKEN && !LOOPBACK.has(env.HOST)) {
 		problems.push(
 			`HOST=${env.HOST} would expose billing without sign-in: set ADMIN_TOKEN (16+ characters) to listen beyond 127.0.0.1, or leave HOST unset`
@@ -118,14 +125,15 @@ function toConfig(env: Env): Config {
 		adminToken: env.ADMIN_TOKEN,
 		sessionTtlHours: env.SESSION_TTL_HOURS,
 		mutationRateLimit: env.MUTATION_RATE_LIMIT,
+		failedAuthLimit: env.FAILED_AUTH_LIMIT,
 		bootTimeFile: env.BOOT_TIME_FILE
 	};
 }
 
-/** Unset → ./data/billing.db; a path or file:PATH → SQLite there; postgres:// → PostgreSQL. */
+/** Unset → ./data/billing.db; a path or file:PATH → SQLite there; postgres:// → PostgreSQL (env.ts refuses other schemes). */
 export function parseDatabaseUrl(url: string | undefined): Database {
 	if (!url) return { kind: 'sqlite', path: resolve('data/billing.db') };
-	if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+	if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
 	if (url === ':memory:') return { kind: 'sqlite', path: url };
 	return { kind: 'sqlite', path: resolve(url.replace(/^file:(\/\/)?/, '')) };
 }

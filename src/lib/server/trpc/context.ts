@@ -4,13 +4,17 @@ import { authenticate } from '../auth/authenticate';
 import { newRequestId } from '../log';
 
 /** Who is calling: the admin (session or bearer token), an agent for one server, or nobody. */
-export type Auth = { role: 'admin' } | { role: 'agent'; serverId: string } | { role: 'anonymous' };
+export type Auth =
+	| { role: 'admin' }
+	| { role: 'agent'; serverId: string }
+	/** retryAfterSeconds: this client sent too many wrong tokens and must wait */
+	| { role: 'anonymous'; retryAfterSeconds?: number };
 
 export interface Context {
 	app: App;
 	auth: Auth;
 	requestId: string;
-	/** the key mutations are rate-limited by (client address) */
+	/** the client's address (the proxy's ADDRESS_HEADER when set): anonymous limits and failed sign-ins count against it */
 	clientKey: string;
 	locale: Locale;
 }
@@ -27,7 +31,7 @@ export interface RequestFacts {
 export async function createContext(app: App, facts: RequestFacts): Promise<Context> {
 	return {
 		app,
-		auth: await authenticate(app, { authorization: facts.authorization, sessionToken: facts.sessionToken }),
+		auth: await authenticate(app, { authorization: facts.authorization, sessionToken: facts.sessionToken, clientKey: facts.clientAddress }),
 		requestId: newRequestId(),
 		clientKey: facts.clientAddress,
 		locale: pickLocale(facts.cookieLocale, facts.acceptLanguage)

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError, type TRPCDefaultErrorShape } from '@trpc/server';
-import { Limits } from '../auth/limits';
+import { limitKey } from '../auth/identity';
 import { Failure } from '../errors';
-import type { Context } from './context';
+import type { Auth, Context } from './context';
 import { formatError, toTRPCError } from './errors';
 
 /** The root options; the fast path hands them to tRPC's getErrorShape, so its errors are shaped as tRPC shapes them. */
@@ -17,13 +17,20 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
- * Every procedure: mutations are rate-limited per client (heartbeats have their own
- * budget, being batched); domain failures map to tRPC codes; the unexpected is logged.
+ * Every procedure: mutations are rate-limited per identity (per client address while
+ * anonymous, so nobody spends the admin's budget); heartbeats have their own budget per agent
+ * token (the admin's, batched for many servers, are not limited); domain failures map to tRPC
+ * codes; the unexpected is logged.
  */
 const base = t.procedure.use(async ({ ctx, next, path, type }) => {
-	if (type === 'mutation' && path !== 'heartbeat') {
+	const heartbeat = path === 'heartbeat';
+	if (type === 'mutation' && !(heartbeat && ctx.auth.role === 'admin')) {
 		try {
-			await Limits.take(ctx.app.limits.mutations, ctx.clientKey, 'requests');
+			await ctx.app.limits.take(
+				heartbeat ? 'heartbeats' : 'mutations',
+				limitKey(ctx.auth, ctx.clientKey),
+				heartbeat ? 'heartbeats' : 'requests'
+			);
 		} catch (error) {
 			throw toTRPCError(error) ?? error;
 		}
@@ -43,19 +50,24 @@ export const publicProcedure = base;
 
 /** Admin: the signed-in operator or a bearer ADMIN_TOKEN (everyone, when no token is configured). */
 export const adminProcedure = base.use(({ ctx, next }) => {
-	if (ctx.auth.role !== 'admin') throw denied(ctx.auth.role === 'anonymous');
+	if (ctx.auth.role !== 'admin') throw denied(ctx.auth);
 	return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
 /** Agent: a server's own token (or the admin), for heartbeats. */
 export const agentProcedure = base.use(({ ctx, next }) => {
-	if (ctx.auth.role === 'anonymous') throw denied(true);
+	if (ctx.auth.role === 'anonymous') throw denied(ctx.auth);
 	return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
-function denied(anonymous: boolean) {
-	const failure = anonymous
-		? new Failure('SIGN_IN_REQUIRED', 'Sign in, or send Authorization: Bearer <ADMIN_TOKEN>')
-		: new Failure('FORBIDDEN', 'This token may not do that');
+function denied(auth: Auth) {
+	const failure =
+		auth.role !== 'anonymous'
+			? new Failure('FORBIDDEN', 'This token may not do that')
+			: auth.retryAfterSeconds
+				? new Failure('RATE_LIMITED', `Too many wrong tokens; try again in ${auth.retryAfterSeconds} s`, {
+						retryAfterSeconds: auth.retryAfterSeconds
+					})
+				: new Failure('SIGN_IN_REQUIRED', 'Sign in, or send Authorization: Bearer <ADMIN_TOKEN>');
 	return new TRPCError({ code: failure.kind, message: failure.message, cause: failure });
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Currency } from '../../billing/currency';
 import { parseRate } from '../../billing/money';
+import { maxRateMicros, rateBound } from '../../config/bounds';
 import { Failure } from '../../errors';
 import { addServer as add, fleet, rotateAgentToken as rotate, updateServer as update } from '../../metering/fleet';
 import { ingestHeartbeats } from '../../metering/heartbeats';
@@ -11,6 +13,10 @@ const hourlyRate = z
 	.string()
 	.trim()
 	.refine((v) => parseRate(v) !== undefined, 'must be a decimal number with up to 6 decimal places');
+/** Bounded by the currency in use: a year at this rate must be one chargeable amount. */
+function checkRate(cur: Currency, hourlyRate: string | undefined): void {
+	if (hourlyRate !== undefined && parseRate(hourlyRate)! > maxRateMicros(cur)) throw new Failure('INVALID_INPUT', `hourlyRate ${rateBound(cur)}`);
+}
 const toMs = (iso: string | undefined) => (iso === undefined ? undefined : Math.floor(Date.parse(iso) / 1000) * 1000);
 
 /** Servers (all, or the first `limit`) with their latest run and whether they are online. */
@@ -35,7 +41,10 @@ export const addServer = adminProcedure
 			})
 			.strict()
 	)
-	.mutation(({ ctx, input }) => add(ctx.app.store, { ...input, meteringStart: toMs(input.meteringStart) }, ctx.app.clock()));
+	.mutation(({ ctx, input }) => {
+		checkRate(ctx.app.config.currency, input.hourlyRate);
+		return add(ctx.app.store, { ...input, meteringStart: toMs(input.meteringStart) }, ctx.app.clock());
+	});
 
 /**
  * Changes a server's name, rate (applies to time not billed yet) or metering start (an
@@ -53,6 +62,7 @@ export const updateServer = adminProcedure
 			.strict()
 	)
 	.mutation(async ({ ctx, input }) => {
+		checkRate(ctx.app.config.currency, input.hourlyRate);
 		await update(ctx.app.store, { ...input, meteringStart: toMs(input.meteringStart) });
 		return { serverId: input.serverId };
 	});
