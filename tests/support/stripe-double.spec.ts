@@ -21,11 +21,12 @@ function sdk(config: Stripe.StripeConfig = {}, key = SECRET): Stripe {
 	return new Stripe(key, { host: '127.0.0.1', port: double.port, protocol: 'http', maxNetworkRetries: 2, telemetry: false, ...config });
 }
 
-async function caught(promise: Promise<unknown>): Promise<any> {
+/** The error a call fails with: the SDK's StripeError (or the double's own, which has the same fields). */
+async function caught(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
 	try {
 		await promise;
 	} catch (err) {
-		return err;
+		return err as Stripe.errors.StripeError;
 	}
 	throw new Error('expected the call to fail');
 }
@@ -120,9 +121,9 @@ describe('payment intents through the SDK', () => {
 		const zero = await caught(stripe.paymentIntents.create({ amount: 0, currency: 'usd' }));
 		expect(zero).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
 		expect(zero.param).toBe('amount');
-		const noCurrency = await caught(stripe.paymentIntents.create({ amount: 100 } as any));
+		const noCurrency = await caught(stripe.paymentIntents.create({ amount: 100 } as never));
 		expect(noCurrency.param).toBe('currency');
-		const unknown = await caught(stripe.paymentIntents.create({ amount: 100, currency: 'usd', amout: 1 } as any));
+		const unknown = await caught(stripe.paymentIntents.create({ amount: 100, currency: 'usd', amout: 1 } as never));
 		expect(unknown.message).toBe('Received unknown parameter: amout');
 		const missing = await caught(stripe.paymentIntents.retrieve('pi_missing'));
 		expect(missing).toMatchObject({ statusCode: 404, code: 'resource_missing' });
@@ -792,7 +793,7 @@ describe('customers, saved cards, receipts and the customer portal', () => {
 		).toBe('setup_future_usage');
 
 		const paid = await double.confirmPaymentIntent(pi.id, 'pm_card_visa');
-		const pm = await stripe.paymentMethods.retrieve(paid.payment_method);
+		const pm = await stripe.paymentMethods.retrieve(paid.payment_method as string);
 		expect(pm.customer).toBe(customer.id); // attached because of setup_future_usage, not yet the default
 		expect((await stripe.customers.listPaymentMethods(customer.id)).data.map((p) => p.id)).toEqual([pm.id]);
 		expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).invoice_settings.default_payment_method).toBeNull();
@@ -802,7 +803,9 @@ describe('customers, saved cards, receipts and the customer portal', () => {
 		// a card never attached to the customer cannot become its default
 		const stranger = await stripe.paymentIntents.create({ amount: 5000, currency: 'jpy' });
 		const strangerPm = (await double.confirmPaymentIntent(stranger.id, 'pm_card_mastercard')).payment_method;
-		const refused = await caught(stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: strangerPm } }));
+		const refused = await caught(
+			stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: strangerPm as string } })
+		);
 		expect(refused).toMatchObject({ statusCode: 400, param: 'invoice_settings[default_payment_method]' });
 
 		// the helper does what the app does after a "save this card" payment
@@ -889,10 +892,30 @@ describe('tax rates on invoices', () => {
 });
 
 /** The Stripe.js stand-in evaluated against a minimal DOM, its api.stripe.com calls sent to the double. */
-function loadStandIn(): { Stripe: any; root: FakeNode; assigned: string[] } {
+/** The slice of Stripe.js the stand-in implements, as the tests drive it. */
+interface StandInResult {
+	error?: Record<string, unknown>;
+	paymentIntent?: Record<string, unknown>;
+}
+interface StandInElement {
+	on(event: string, handler: (e: Record<string, unknown>) => void): StandInElement;
+	mount(target: string): void;
+}
+interface StandInElements {
+	create(type: string, options?: object): StandInElement;
+	submit(): Promise<StandInResult>;
+}
+interface StandInStripe {
+	elements(options?: object): StandInElements;
+	confirmPayment(options: object): Promise<StandInResult>;
+	confirmCardPayment(clientSecret: string | null, data: object): Promise<StandInResult>;
+}
+type StandInConstructor = (key: string, options?: object) => StandInStripe;
+
+function loadStandIn(): { Stripe: StandInConstructor; root: FakeNode; assigned: string[] } {
 	const assigned: string[] = [];
 	const root = new FakeNode('div');
-	const window: Record<string, any> = {
+	const window: { location: object; Stripe?: StandInConstructor } = {
 		location: { href: 'http://127.0.0.1:8000/', assign: (url: string) => assigned.push(url) }
 	};
 	const document = {
@@ -901,7 +924,7 @@ function loadStandIn(): { Stripe: any; root: FakeNode; assigned: string[] } {
 	};
 	const fetchToDouble = (url: string, init: RequestInit) => fetch(url.replace('https://api.stripe.com', double.url), init);
 	new Function('window', 'document', 'fetch', 'URL', stripeJsStandIn())(window, document, fetchToDouble, URL);
-	return { Stripe: window.Stripe, root, assigned };
+	return { Stripe: window.Stripe!, root, assigned };
 }
 
 class FakeNode {
@@ -952,8 +975,8 @@ describe('Stripe.js stand-in', () => {
 		expect(() => stripeJs.elements().create('payment')).toThrow(/clientSecret or mode/);
 		const elements = stripeJs.elements({ clientSecret: pi.client_secret });
 		const payment = elements.create('payment');
-		const changes: any[] = [];
-		payment.on('change', (e: any) => changes.push(e));
+		const changes: Record<string, unknown>[] = [];
+		payment.on('change', (e) => changes.push(e));
 		payment.mount('#payment');
 		const input = root.find('stripe-payment-card-number')!;
 		expect(input).toBeDefined();
