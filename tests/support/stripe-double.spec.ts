@@ -8,6 +8,7 @@ import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StripeDoubleCardError, startStripeDouble, type StripeDouble } from './stripe-double';
 import { decodeForm } from './stripe-double/form';
+import { invoiceTotals, lineTaxes } from './stripe-double/invoice-totals';
 import { stripeJsStandIn } from './stripe-js-standin';
 import { until } from './until';
 
@@ -838,6 +839,24 @@ describe('customers, saved cards, receipts and the customer portal', () => {
 });
 
 describe('tax rates on invoices', () => {
+	it('rounds each line half-up to the currency step; inclusive rates share the amount; credits round away from zero', () => {
+		const vat = { id: 'txr_vat', percentage: 10, inclusive: false };
+		expect(lineTaxes(105, 'jpy', [vat]).map((t) => t.amount)).toEqual([11]);
+		expect(lineTaxes(-105, 'jpy', [vat]).map((t) => t.amount)).toEqual([-11]);
+		expect(lineTaxes(1230, 'kwd', [{ id: 'txr_k', percentage: 5, inclusive: false }]).map((t) => t.amount)).toEqual([60]); // 61.5 → 60, last digit 0
+		const two = lineTaxes(1150, 'usd', [
+			{ id: 'txr_a', percentage: 10, inclusive: true },
+			{ id: 'txr_b', percentage: 5, inclusive: true }
+		]);
+		expect(two.map((t) => t.amount)).toEqual([100, 50]);
+		expect(two.every((t) => t.taxable_amount === 1000)).toBe(true);
+		const totals = invoiceTotals([
+			{ amount: 105, taxes: lineTaxes(105, 'jpy', [vat]) },
+			{ amount: 105, taxes: lineTaxes(105, 'jpy', [vat]) }
+		]);
+		expect(totals).toMatchObject({ subtotal: 210, total: 232, tax: 22, total_excluding_tax: 210 });
+	});
+
 	it('creates and reads tax rates; validates percentage', async () => {
 		const stripe = sdk();
 		const rate = await stripe.taxRates.create({ display_name: '消費税', percentage: 10, inclusive: false, country: 'JP' });
