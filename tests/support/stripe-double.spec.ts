@@ -571,6 +571,16 @@ describe('amounts like Stripe', () => {
 		const open = await stripe.invoices.finalizeInvoice(next.id);
 		expect(open).toMatchObject({ status: 'open', total: 100, starting_balance: 30, amount_due: 130 });
 		expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance).toBe(0);
+		// a credit balance lowers the next amount due
+		await stripe.customers.update(customer.id, { balance: -40 });
+		const credited = await stripe.invoices.create({ customer: customer.id, currency: 'usd' });
+		await stripe.invoiceItems.create({ customer: customer.id, invoice: credited.id, amount: 100, currency: 'usd' });
+		expect(await stripe.invoices.finalizeInvoice(credited.id)).toMatchObject({
+			total: 100,
+			starting_balance: -40,
+			amount_due: 60,
+			ending_balance: 0
+		});
 		const kwd = await stripe.invoices.create({ customer: customer.id, currency: 'kwd' });
 		await stripe.invoiceItems.create({ customer: customer.id, invoice: kwd.id, amount: 1005, currency: 'kwd' });
 		const odd = await caught(stripe.invoices.finalizeInvoice(kwd.id));
