@@ -644,7 +644,7 @@ describe('idempotency like Stripe', () => {
 		expect(found.data.map((p) => p.id)).toEqual([double.paymentIntents()[0].id]);
 	});
 
-	it('a 500 from a handler that started executing is saved too; keys expire after 24 h', async () => {
+	it('a saved 500 is replayed for 24 h, then the key is forgotten and the request executes', async () => {
 		const stripe = sdk({ maxNetworkRetries: 0 });
 		double.fault({ path: '/v1/customers', kind: 'saved-500' });
 		expect((await caught(stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'cus-1' }))).statusCode).toBe(500);
