@@ -2,7 +2,8 @@
  * Runs the Stripe test double as its own process (benchmarks, dev):
  *
  *   npx tsx tests/support/stripe-double-cli.ts --port 12111 --secret-key sk_test_x \
- *     --webhook-url http://127.0.0.1:8000/webhooks/stripe --webhook-secret whsec_x
+ *     --webhook-url http://127.0.0.1:8000/webhooks/stripe --webhook-secret whsec_x \
+ *     --also-webhook http://127.0.0.1:8001/webhooks/stripe=whsec_y   # more endpoints, each gets every event
  *
  * Prints `stripe-double listening on http://127.0.0.1:PORT` once ready; stops on SIGTERM/SIGINT.
  */
@@ -11,7 +12,7 @@ import { startStripeDouble, type StripeDoubleOptions } from './stripe-double';
 
 const USAGE =
 	'usage: stripe-double-cli [--port N] [--host H] [--secret-key sk_test_…] [--publishable-key pk_test_…] ' +
-	'[--webhook-url URL --webhook-secret whsec_…] [--no-auto-webhooks]';
+	'[--webhook-url URL --webhook-secret whsec_…] [--also-webhook URL=whsec_… …] [--no-auto-webhooks]';
 
 function parseOptions(argv: string[]): StripeDoubleOptions {
 	const { values } = parseArgs({
@@ -23,6 +24,7 @@ function parseOptions(argv: string[]): StripeDoubleOptions {
 			'publishable-key': { type: 'string' },
 			'webhook-url': { type: 'string' },
 			'webhook-secret': { type: 'string' },
+			'also-webhook': { type: 'string', multiple: true },
 			'no-auto-webhooks': { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' }
 		}
@@ -37,12 +39,18 @@ function parseOptions(argv: string[]): StripeDoubleOptions {
 		throw new Error('--webhook-url and --webhook-secret go together');
 	}
 	const webhook = values['webhook-url'] ? { url: values['webhook-url'], secret: values['webhook-secret']! } : undefined;
+	const webhooks = (values['also-webhook'] ?? []).map((spec) => {
+		const eq = spec.lastIndexOf('=');
+		if (eq <= 0 || !spec.slice(eq + 1)) throw new Error(`--also-webhook wants URL=SECRET (got ${spec})`);
+		return { url: spec.slice(0, eq), secret: spec.slice(eq + 1) };
+	});
 	return {
 		port,
 		host: values.host,
 		secretKey: values['secret-key'],
 		publishableKey: values['publishable-key'],
 		webhook,
+		webhooks,
 		autoWebhooks: values['no-auto-webhooks'] ? false : undefined
 	};
 }

@@ -8,6 +8,7 @@ import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StripeDoubleCardError, startStripeDouble, type StripeDouble } from './stripe-double';
 import { decodeForm } from './stripe-double/form';
+import { invoiceTotals, lineTaxes } from './stripe-double/invoice-totals';
 import { stripeJsStandIn } from './stripe-js-standin';
 import { until } from './until';
 
@@ -21,11 +22,12 @@ function sdk(config: Stripe.StripeConfig = {}, key = SECRET): Stripe {
 	return new Stripe(key, { host: '127.0.0.1', port: double.port, protocol: 'http', maxNetworkRetries: 2, telemetry: false, ...config });
 }
 
-async function caught(promise: Promise<unknown>): Promise<any> {
+/** The error a call fails with: the SDK's StripeError (or the double's own, which has the same fields). */
+async function caught(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
 	try {
 		await promise;
 	} catch (err) {
-		return err;
+		return err as Stripe.errors.StripeError;
 	}
 	throw new Error('expected the call to fail');
 }
@@ -120,9 +122,9 @@ describe('payment intents through the SDK', () => {
 		const zero = await caught(stripe.paymentIntents.create({ amount: 0, currency: 'usd' }));
 		expect(zero).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
 		expect(zero.param).toBe('amount');
-		const noCurrency = await caught(stripe.paymentIntents.create({ amount: 100 } as any));
+		const noCurrency = await caught(stripe.paymentIntents.create({ amount: 100 } as never));
 		expect(noCurrency.param).toBe('currency');
-		const unknown = await caught(stripe.paymentIntents.create({ amount: 100, currency: 'usd', amout: 1 } as any));
+		const unknown = await caught(stripe.paymentIntents.create({ amount: 100, currency: 'usd', amout: 1 } as never));
 		expect(unknown.message).toBe('Received unknown parameter: amout');
 		const missing = await caught(stripe.paymentIntents.retrieve('pi_missing'));
 		expect(missing).toMatchObject({ statusCode: 404, code: 'resource_missing' });
@@ -569,6 +571,16 @@ describe('amounts like Stripe', () => {
 		const open = await stripe.invoices.finalizeInvoice(next.id);
 		expect(open).toMatchObject({ status: 'open', total: 100, starting_balance: 30, amount_due: 130 });
 		expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance).toBe(0);
+		// a credit balance lowers the next amount due
+		await stripe.customers.update(customer.id, { balance: -40 });
+		const credited = await stripe.invoices.create({ customer: customer.id, currency: 'usd' });
+		await stripe.invoiceItems.create({ customer: customer.id, invoice: credited.id, amount: 100, currency: 'usd' });
+		expect(await stripe.invoices.finalizeInvoice(credited.id)).toMatchObject({
+			total: 100,
+			starting_balance: -40,
+			amount_due: 60,
+			ending_balance: 0
+		});
 		const kwd = await stripe.invoices.create({ customer: customer.id, currency: 'kwd' });
 		await stripe.invoiceItems.create({ customer: customer.id, invoice: kwd.id, amount: 1005, currency: 'kwd' });
 		const odd = await caught(stripe.invoices.finalizeInvoice(kwd.id));
@@ -632,7 +644,7 @@ describe('idempotency like Stripe', () => {
 		expect(found.data.map((p) => p.id)).toEqual([double.paymentIntents()[0].id]);
 	});
 
-	it('a 500 from a handler that started executing is saved too; keys expire after 24 h', async () => {
+	it('a saved 500 is replayed for 24 h, then the key is forgotten and the request executes', async () => {
 		const stripe = sdk({ maxNetworkRetries: 0 });
 		double.fault({ path: '/v1/customers', kind: 'saved-500' });
 		expect((await caught(stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'cus-1' }))).statusCode).toBe(500);
@@ -792,7 +804,7 @@ describe('customers, saved cards, receipts and the customer portal', () => {
 		).toBe('setup_future_usage');
 
 		const paid = await double.confirmPaymentIntent(pi.id, 'pm_card_visa');
-		const pm = await stripe.paymentMethods.retrieve(paid.payment_method);
+		const pm = await stripe.paymentMethods.retrieve(paid.payment_method as string);
 		expect(pm.customer).toBe(customer.id); // attached because of setup_future_usage, not yet the default
 		expect((await stripe.customers.listPaymentMethods(customer.id)).data.map((p) => p.id)).toEqual([pm.id]);
 		expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).invoice_settings.default_payment_method).toBeNull();
@@ -802,7 +814,9 @@ describe('customers, saved cards, receipts and the customer portal', () => {
 		// a card never attached to the customer cannot become its default
 		const stranger = await stripe.paymentIntents.create({ amount: 5000, currency: 'jpy' });
 		const strangerPm = (await double.confirmPaymentIntent(stranger.id, 'pm_card_mastercard')).payment_method;
-		const refused = await caught(stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: strangerPm } }));
+		const refused = await caught(
+			stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: strangerPm as string } })
+		);
 		expect(refused).toMatchObject({ statusCode: 400, param: 'invoice_settings[default_payment_method]' });
 
 		// the helper does what the app does after a "save this card" payment
@@ -835,6 +849,24 @@ describe('customers, saved cards, receipts and the customer portal', () => {
 });
 
 describe('tax rates on invoices', () => {
+	it('rounds each line half-up to the currency step; inclusive rates share the amount; credits round away from zero', () => {
+		const vat = { id: 'txr_vat', percentage: 10, inclusive: false };
+		expect(lineTaxes(105, 'jpy', [vat]).map((t) => t.amount)).toEqual([11]);
+		expect(lineTaxes(-105, 'jpy', [vat]).map((t) => t.amount)).toEqual([-11]);
+		expect(lineTaxes(1230, 'kwd', [{ id: 'txr_k', percentage: 5, inclusive: false }]).map((t) => t.amount)).toEqual([60]); // 61.5 → 60, last digit 0
+		const two = lineTaxes(1150, 'usd', [
+			{ id: 'txr_a', percentage: 10, inclusive: true },
+			{ id: 'txr_b', percentage: 5, inclusive: true }
+		]);
+		expect(two.map((t) => t.amount)).toEqual([100, 50]);
+		expect(two.every((t) => t.taxable_amount === 1000)).toBe(true);
+		const totals = invoiceTotals([
+			{ amount: 105, taxes: lineTaxes(105, 'jpy', [vat]) },
+			{ amount: 105, taxes: lineTaxes(105, 'jpy', [vat]) }
+		]);
+		expect(totals).toMatchObject({ subtotal: 210, total: 232, tax: 22, total_excluding_tax: 210 });
+	});
+
 	it('creates and reads tax rates; validates percentage', async () => {
 		const stripe = sdk();
 		const rate = await stripe.taxRates.create({ display_name: '消費税', percentage: 10, inclusive: false, country: 'JP' });
@@ -889,10 +921,30 @@ describe('tax rates on invoices', () => {
 });
 
 /** The Stripe.js stand-in evaluated against a minimal DOM, its api.stripe.com calls sent to the double. */
-function loadStandIn(): { Stripe: any; root: FakeNode; assigned: string[] } {
+/** The slice of Stripe.js the stand-in implements, as the tests drive it. */
+interface StandInResult {
+	error?: Record<string, unknown>;
+	paymentIntent?: Record<string, unknown>;
+}
+interface StandInElement {
+	on(event: string, handler: (e: Record<string, unknown>) => void): StandInElement;
+	mount(target: string): void;
+}
+interface StandInElements {
+	create(type: string, options?: object): StandInElement;
+	submit(): Promise<StandInResult>;
+}
+interface StandInStripe {
+	elements(options?: object): StandInElements;
+	confirmPayment(options: object): Promise<StandInResult>;
+	confirmCardPayment(clientSecret: string | null, data: object): Promise<StandInResult>;
+}
+type StandInConstructor = (key: string, options?: object) => StandInStripe;
+
+function loadStandIn(): { Stripe: StandInConstructor; root: FakeNode; assigned: string[] } {
 	const assigned: string[] = [];
 	const root = new FakeNode('div');
-	const window: Record<string, any> = {
+	const window: { location: object; Stripe?: StandInConstructor } = {
 		location: { href: 'http://127.0.0.1:8000/', assign: (url: string) => assigned.push(url) }
 	};
 	const document = {
@@ -901,7 +953,7 @@ function loadStandIn(): { Stripe: any; root: FakeNode; assigned: string[] } {
 	};
 	const fetchToDouble = (url: string, init: RequestInit) => fetch(url.replace('https://api.stripe.com', double.url), init);
 	new Function('window', 'document', 'fetch', 'URL', stripeJsStandIn())(window, document, fetchToDouble, URL);
-	return { Stripe: window.Stripe, root, assigned };
+	return { Stripe: window.Stripe!, root, assigned };
 }
 
 class FakeNode {
@@ -952,8 +1004,8 @@ describe('Stripe.js stand-in', () => {
 		expect(() => stripeJs.elements().create('payment')).toThrow(/clientSecret or mode/);
 		const elements = stripeJs.elements({ clientSecret: pi.client_secret });
 		const payment = elements.create('payment');
-		const changes: any[] = [];
-		payment.on('change', (e: any) => changes.push(e));
+		const changes: Record<string, unknown>[] = [];
+		payment.on('change', (e) => changes.push(e));
 		payment.mount('#payment');
 		const input = root.find('stripe-payment-card-number')!;
 		expect(input).toBeDefined();

@@ -101,7 +101,7 @@ function paymentMethodObject(number: string, billing: Params | undefined): Strip
 	};
 }
 
-function storeCard(state: State, number: string, billing?: any) {
+function storeCard(state: State, number: string, billing?: Params): Stripe.PaymentMethod {
 	const pm = state.add('paymentMethods', paymentMethodObject(number, billing));
 	state.cardNumbers.set(pm.id, number);
 	return pm;
@@ -111,19 +111,28 @@ function storeCard(state: State, number: string, billing?: any) {
  * Resolves `payment_method` (a stored `pm_…` or a test token like `pm_card_visa`) or
  * `payment_method_data[card][number]` into a stored PaymentMethod.
  */
-export function resolvePaymentMethod(state: State, ref: string | null | undefined, data: Params | undefined, param = 'payment_method') {
-	if (ref) {
-		if (state.paymentMethods.has(ref)) return state.paymentMethods.get(ref);
-		const number = TEST_PAYMENT_METHODS[ref];
-		if (!number) throw invalidRequest(`No such PaymentMethod: '${ref}'`, { code: 'resource_missing', param });
-		return storeCard(state, number);
-	}
+export function resolvePaymentMethod(
+	state: State,
+	ref: string | null | undefined,
+	data: Params | undefined,
+	param = 'payment_method'
+): Stripe.PaymentMethod | null {
+	if (ref) return loadPaymentMethod(state, ref, param);
 	if (!data || typeof data !== 'object') return null;
 	if (data.type !== 'card')
 		throw invalidRequest('Only card payment methods are supported by the test double.', { param: 'payment_method_data[type]' });
 	const number = typeof data.card?.number === 'string' ? data.card.number.replace(/[\s-]/g, '') : '';
 	if (!number) throw missingParam('payment_method_data[card][number]');
 	return storeCard(state, number, data.billing_details);
+}
+
+/** A stored `pm_…`, or a test token like `pm_card_visa` (stored as a new PaymentMethod), or a 400. */
+export function loadPaymentMethod(state: State, ref: string, param = 'payment_method'): Stripe.PaymentMethod {
+	const stored = state.paymentMethods.get(ref);
+	if (stored) return stored;
+	const number = TEST_PAYMENT_METHODS[ref];
+	if (!number) throw invalidRequest(`No such PaymentMethod: '${ref}'`, { code: 'resource_missing', param });
+	return storeCard(state, number);
 }
 
 /** Whether a payment method reference is something the double can charge (used to validate defaults). */
@@ -134,7 +143,7 @@ export function isKnownPaymentMethod(state: State, ref: string): boolean {
 /** Runs a charge for `pm`; records the Charge and returns it with the decline, if any. */
 export function attemptCharge(
 	state: State,
-	pm: any,
+	pm: Stripe.PaymentMethod,
 	input: { amount: number; currency: string; customer: string | null; paymentIntent: string | null; description?: string | null }
 ) {
 	const decline = declineFor(state.cardNumbers.get(pm.id) ?? '');

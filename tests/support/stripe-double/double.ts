@@ -10,7 +10,10 @@ import { handleRequest, type Runtime } from './pipeline';
 import { chargeInvoice } from './resources/invoice-flow';
 import { confirmIntent, type ConfirmInput } from './resources/payment-flow';
 import { State } from './state';
+import type Stripe from 'stripe';
 import type {
+	ApiObject,
+	DeliveredEvent,
 	FaultHandle,
 	FaultSpec,
 	RequestLogEntry,
@@ -44,7 +47,7 @@ class StripeDoubleServer implements StripeDouble {
 	private latency = 0;
 	private searchLag = 0;
 	private readonly server: http.Server;
-	private readonly emit = (type: string, object: any) => this.webhooks.emitAuto(type, object);
+	private readonly emit = (type: string, object: ApiObject) => this.webhooks.emitAuto(type, object);
 
 	constructor(private readonly options: StripeDoubleOptions) {
 		this.webhooks = new Webhooks(options.webhook ?? null, options.autoWebhooks);
@@ -84,7 +87,7 @@ class StripeDoubleServer implements StripeDouble {
 		this.url = `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
 	}
 
-	get events(): any[] {
+	get events(): DeliveredEvent[] {
 		return this.webhooks.events;
 	}
 
@@ -116,6 +119,7 @@ class StripeDoubleServer implements StripeDouble {
 	paymentMethods = () => deepClone([...this.state.paymentMethods.values()]);
 	portalSessions = () => deepClone([...this.state.portalSessions.values()]);
 
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- loosely typed on purpose, see StripeDouble.get
 	get(id: string): any | undefined {
 		return deepClone(this.state.find(id));
 	}
@@ -132,7 +136,7 @@ class StripeDoubleServer implements StripeDouble {
 		this.webhooks.configure(target, auto);
 	}
 
-	sendEvent(type: string, object: any, opts?: SendEventOptions): Promise<SendEventResult> {
+	sendEvent(type: string, object: object | null, opts?: SendEventOptions): Promise<SendEventResult> {
 		return this.webhooks.sendEvent(type, object, opts);
 	}
 
@@ -140,13 +144,13 @@ class StripeDoubleServer implements StripeDouble {
 		return this.webhooks.flush();
 	}
 
-	async confirmPaymentIntent(id: string, paymentMethod: string): Promise<any> {
+	async confirmPaymentIntent(id: string, paymentMethod: string): Promise<Stripe.PaymentIntent> {
 		const pi = this.state.load('paymentIntents', id);
 		return deepClone(confirmIntent(this.state, this.emit, pi, confirmInput(paymentMethod)));
 	}
 
 	/** The customer pays on the hosted invoice page; `fail` makes the attempt decline (the invoice is returned, still open). */
-	async payInvoice(id: string, opts: { fail?: boolean } = {}): Promise<any> {
+	async payInvoice(id: string, opts: { fail?: boolean } = {}): Promise<Stripe.Invoice> {
 		const inv = this.state.load('invoices', id);
 		try {
 			chargeInvoice(this.state, this.emit, inv, opts.fail ? 'pm_card_chargeDeclined' : 'pm_card_visa');
@@ -160,7 +164,7 @@ class StripeDoubleServer implements StripeDouble {
 		this.state.load('customers', customerId).invoice_settings.default_payment_method = pm;
 	}
 
-	setDefaultPaymentMethodFromIntent(paymentIntentId: string): any {
+	setDefaultPaymentMethodFromIntent(paymentIntentId: string): Stripe.Customer {
 		const pi = this.state.load('paymentIntents', paymentIntentId);
 		if (pi.status !== 'succeeded' || !pi.payment_method || !pi.customer) {
 			throw new Error(`stripe-double: ${pi.id} has no card to save (status ${pi.status}, customer ${pi.customer ?? 'none'})`);

@@ -1,4 +1,5 @@
 /** Stripe error objects and the exception type handlers throw. */
+import type Stripe from 'stripe';
 
 export interface StripeErrorBody {
 	type: string;
@@ -8,9 +9,20 @@ export interface StripeErrorBody {
 	param?: string;
 	doc_url?: string;
 	charge?: string;
-	payment_intent?: any;
-	payment_method?: any;
-	[key: string]: any;
+	payment_intent?: Stripe.PaymentIntent;
+	payment_method?: Stripe.PaymentMethod;
+	[key: string]: unknown;
+}
+
+/** What a card error carries besides its type. */
+export interface CardErrorFields {
+	message: string;
+	code: string;
+	decline_code?: string;
+	doc_url?: string;
+	charge?: string;
+	payment_intent?: Stripe.PaymentIntent;
+	payment_method?: Stripe.PaymentMethod;
 }
 
 /** Thrown by handlers and by the in-process test controls; carries the HTTP status and Stripe's error body. */
@@ -21,7 +33,7 @@ export class StripeDoubleError extends Error {
 	readonly code?: string;
 	readonly decline_code?: string;
 	readonly param?: string;
-	readonly payment_intent?: any;
+	readonly payment_intent?: Stripe.PaymentIntent;
 
 	constructor(statusCode: number, error: StripeErrorBody) {
 		super(error.message);
@@ -37,7 +49,7 @@ export class StripeDoubleError extends Error {
 }
 
 export class StripeDoubleCardError extends StripeDoubleError {
-	constructor(error: { message: string; code: string; [key: string]: any }) {
+	constructor(error: CardErrorFields) {
 		super(402, { ...error, type: 'card_error' });
 		this.name = 'StripeDoubleCardError';
 	}
@@ -110,7 +122,7 @@ export const idempotencyInUse = (key: string) =>
 		message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`
 	});
 
-export function cardError(fields: { code: string; decline_code?: string; message: string; [k: string]: any }) {
+export function cardError(fields: CardErrorFields) {
 	return new StripeDoubleCardError({ doc_url: docUrl(fields.code), ...fields });
 }
 

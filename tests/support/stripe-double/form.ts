@@ -17,7 +17,7 @@ function splitKey(key: string): string[] {
 }
 
 function assign(target: Params, parts: string[], value: string): void {
-	let node: any = target;
+	let node: Params = target;
 	for (let i = 0; i < parts.length; i++) {
 		let part = parts[i];
 		if (FORBIDDEN_KEYS.has(part)) return;
@@ -34,14 +34,15 @@ function assign(target: Params, parts: string[], value: string): void {
 }
 
 /** Objects whose keys are exactly 0..n-1 become arrays (Stripe's indexed arrays). */
-function arrayify(value: any): any {
+function arrayify(value: unknown): unknown {
 	if (value === null || typeof value !== 'object') return value;
-	for (const k of Object.keys(value)) value[k] = arrayify(value[k]);
-	const keys = Object.keys(value);
+	const record = value as Record<string, unknown>;
+	for (const k of Object.keys(record)) record[k] = arrayify(record[k]);
+	const keys = Object.keys(record);
 	const isIndexed = keys.length > 0 && keys.every((k) => /^\d+$/.test(k));
 	if (!isIndexed) return value;
 	const sorted = keys.map(Number).sort((a, b) => a - b);
-	return sorted.map((k) => value[String(k)]);
+	return sorted.map((k) => record[String(k)]);
 }
 
 function decodeComponent(s: string): string {
@@ -62,15 +63,15 @@ export function decodeForm(input: string): Params {
 		const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1));
 		assign(out, splitKey(key), value);
 	}
-	return arrayify(out);
+	return arrayify(out) as Params;
 }
 
 /** Order-independent serialisation, used to compare idempotent requests. */
-export function stableStringify(value: any): string {
+export function stableStringify(value: unknown): string {
 	if (value === null || typeof value !== 'object') return JSON.stringify(value);
 	if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
 	const keys = Object.keys(value).sort();
-	return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(',')}}`;
+	return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
 export function deepClone<T>(value: T): T {

@@ -14,6 +14,14 @@
  */
 import { stripeStep } from '../../../src/lib/currency-exponent';
 
+/** A line's tax as the SDK types it (its enums are open), enough to total it. */
+interface TaxLike {
+	amount: number;
+	tax_behavior: string;
+	tax_rate_details: { tax_rate: string | { id: string } } | null;
+	taxable_amount: number | null;
+}
+
 export interface LineTax {
 	amount: number;
 	tax_behavior: 'inclusive' | 'exclusive';
@@ -75,21 +83,33 @@ export interface Totals {
 }
 
 /** Invoice totals from its lines (each line with `amount` and its computed `taxes`). */
-export function invoiceTotals(lines: { amount: number; taxes: LineTax[] | null }[]): Totals {
+export function invoiceTotals(lines: { amount: number; taxes: readonly TaxLike[] | null }[]): Totals {
 	const subtotal = lines.reduce((sum, l) => sum + l.amount, 0);
 	const byRate = new Map<string, LineTax>();
 	let inclusive = 0;
 	let exclusive = 0;
 	for (const line of lines) {
 		for (const t of line.taxes ?? []) {
-			if (t.tax_behavior === 'inclusive') inclusive += t.amount;
+			const inclusiveTax = t.tax_behavior === 'inclusive';
+			if (inclusiveTax) inclusive += t.amount;
 			else exclusive += t.amount;
-			const key = `${t.tax_rate_details.tax_rate}:${t.tax_behavior}`;
+			const rate = t.tax_rate_details?.tax_rate;
+			const rateId = typeof rate === 'string' ? rate : (rate?.id ?? '');
+			const key = `${rateId}:${t.tax_behavior}`;
 			const agg = byRate.get(key);
 			if (agg) {
 				agg.amount += t.amount;
-				agg.taxable_amount += t.taxable_amount;
-			} else byRate.set(key, { ...t, tax_rate_details: { ...t.tax_rate_details } });
+				agg.taxable_amount += t.taxable_amount ?? 0;
+			} else {
+				byRate.set(key, {
+					amount: t.amount,
+					tax_behavior: inclusiveTax ? 'inclusive' : 'exclusive',
+					tax_rate_details: { tax_rate: rateId },
+					taxability_reason: 'standard_rated',
+					taxable_amount: t.taxable_amount ?? 0,
+					type: 'tax_rate_details'
+				});
+			}
 		}
 	}
 	return {

@@ -13,11 +13,11 @@ const display = (path: string[]) =>
 		.map((p) => `[${p}]`)
 		.join('');
 
-function at(params: Params, path: string[]): any {
-	let node: any = params;
+function at(params: Params, path: string[]): unknown {
+	let node: unknown = params;
 	for (const part of path) {
 		if (node === null || typeof node !== 'object') return undefined;
-		node = node[part];
+		node = (node as Record<string, unknown>)[part];
 	}
 	return node;
 }

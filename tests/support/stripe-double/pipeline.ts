@@ -13,7 +13,7 @@ import { render } from './lists';
 import { servePage } from './pages';
 import { matchRoute } from './routes';
 import type { State } from './state';
-import type { AuthInfo, Params, RequestLogEntry } from './types';
+import type { ApiObject, AuthInfo, Params, RequestLogEntry } from './types';
 import { API_VERSION, type Webhooks } from './webhooks';
 
 export interface Runtime {
@@ -35,7 +35,7 @@ interface Outcome {
 	body: string;
 	headers?: Record<string, string>;
 	replayed?: boolean;
-	events?: { type: string; object: any }[];
+	events?: { type: string; object: ApiObject }[];
 }
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -89,7 +89,7 @@ async function execute(rt: Runtime, req: IncomingMessage, entry: RequestLogEntry
 	if (!match) throw unrecognizedUrl(entry.method, entry.path);
 	const { key: _publishableKey, ...handlerParams } = params;
 	const events: Outcome['events'] = [];
-	const emit = (type: string, object: any) => events.push({ type, object: deepClone(object) });
+	const emit = (type: string, object: ApiObject) => events.push({ type, object: deepClone(object) });
 	const run = async (): Promise<Outcome> => {
 		if (rt.latencyMs() > 0) await sleep(rt.latencyMs());
 		try {

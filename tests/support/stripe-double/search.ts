@@ -7,6 +7,7 @@
  * Stripe's search index lags writes ("usually under a minute"): with `searchLagMs` set, objects
  * younger than that are not found yet — read-after-write code must list instead.
  */
+import type Stripe from 'stripe';
 import { invalidRequest } from './errors';
 import { deepClone } from './form';
 import { optInt, optString } from './params';
@@ -64,8 +65,11 @@ export function parseQuery(query: string, fields: readonly string[]): { clauses:
 	return { clauses, join: joins.has('OR') ? 'OR' : 'AND' };
 }
 
-function matches(object: any, c: Clause): boolean {
-	const actual = c.field === 'metadata' ? object.metadata?.[c.key!] : object[c.field];
+/** What search looks at: an object's fields, metadata among them. */
+type Searchable = { id: string; metadata?: Record<string, string> | null };
+
+function matches(object: Searchable, c: Clause): boolean {
+	const actual = c.field === 'metadata' ? object.metadata?.[c.key!] : (object as unknown as Record<string, unknown>)[c.field];
 	let hit: boolean;
 	if (c.op === ':') hit = actual !== undefined && actual !== null && String(actual) === String(c.value);
 	else {
@@ -85,7 +89,7 @@ export interface SearchOptions {
 }
 
 /** A `search_result` page over `items` (creation order), newest first. */
-export function search(items: any[], params: Params, opts: SearchOptions) {
+export function search<T extends Searchable>(items: T[], params: Params, opts: SearchOptions): Stripe.ApiSearchResult<T> {
 	const query = optString(params, 'query');
 	if (!query) throw invalidRequest('Missing required param: query.', { code: 'parameter_missing', param: 'query' });
 	const { clauses, join } = parseQuery(query, opts.fields);

@@ -1,7 +1,33 @@
 /** Shared types of the Stripe test double. */
+import type Stripe from 'stripe';
 import type { State } from './state';
 
+/**
+ * Decoded form input: strings, nested objects and arrays of them (form.ts). It stays loosely typed
+ * on purpose — it is what a client sent, untrusted, and the param readers (params.ts) validate
+ * and convert it field by field, answering Stripe's 400s.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Params = Record<string, any>;
+
+/** Any Stripe object the double hands out (a JSON-able record with an id and an `object` kind). */
+export type ApiObject = { id?: string; object: string };
+
+/** An event as the double builds and delivers it. */
+export interface DoubleEvent {
+	id: string;
+	object: 'event';
+	api_version: string;
+	created: number;
+	data: { object: Record<string, unknown> };
+	livemode: false;
+	pending_webhooks: number;
+	request: { id: string | null; idempotency_key: string | null };
+	type: string;
+}
+
+/** A recorded delivery: the event plus where it went and what came back (`delivery` is non-enumerable). */
+export type DeliveredEvent = DoubleEvent & { readonly delivery: DeliveryInfo };
 
 export interface WebhookTarget {
 	url: string;
@@ -73,7 +99,7 @@ export interface RequestLogEntry {
 
 export interface SendEventOptions {
 	/** resend this exact event (same id) */
-	event?: any;
+	event?: DoubleEvent;
 	/** sign with this unix timestamp (seconds) */
 	timestamp?: number;
 	/** sign with this secret instead of the configured one */
@@ -86,7 +112,7 @@ export interface SendEventResult {
 	/** HTTP status from the receiver; 0 when the request failed (connection refused, timeout) */
 	status: number;
 	body: string;
-	event: any;
+	event: DeliveredEvent;
 	payload: string;
 	header: string;
 	error?: string;
@@ -110,14 +136,15 @@ export interface HandlerContext {
 	id: string;
 	state: State;
 	auth: AuthInfo;
-	emit: (type: string, object: any) => void;
+	emit: (type: string, object: ApiObject) => void;
 	/** the double's own base URL (e.g. http://127.0.0.1:12111), for URLs it hands out (billing portal) */
 	baseUrl: string;
 	/** objects younger than this are not yet visible to the Search API */
 	searchLagMs: number;
 }
 
-export type Handler = (ctx: HandlerContext) => any;
+/** Returns the API object (or list) to answer with; it is rendered (expand, line limits) and sent as JSON. */
+export type Handler = (ctx: HandlerContext) => object;
 
 export interface StripeDouble {
 	readonly url: string;
@@ -125,19 +152,25 @@ export interface StripeDouble {
 	close(): Promise<void>;
 	reset(): void;
 	readonly requests: RequestLogEntry[];
-	paymentIntents(): any[];
-	invoices(): any[];
-	invoiceItems(): any[];
-	customers(): any[];
+	paymentIntents(): Stripe.PaymentIntent[];
+	invoices(): Stripe.Invoice[];
+	invoiceItems(): Stripe.InvoiceItem[];
+	customers(): Stripe.Customer[];
+	/**
+	 * A copy of whatever object has this id (any collection). Loosely typed for the tests' convenience,
+	 * which read fields of several kinds through it; the typed snapshots are the collection methods.
+	 */
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	get(id: string): any | undefined;
 	fault(f: FaultSpec): FaultHandle;
 	setLatency(ms: number): void;
 	setWebhook(target: WebhookTarget | null, auto?: boolean): void;
-	sendEvent(type: string, object: any, opts?: SendEventOptions): Promise<SendEventResult>;
-	readonly events: any[];
+	sendEvent(type: string, object: object | null, opts?: SendEventOptions): Promise<SendEventResult>;
+	/** every delivery so far (an event sent to two endpoints is listed twice, same id) */
+	readonly events: DeliveredEvent[];
 	flushWebhooks(): Promise<void>;
-	confirmPaymentIntent(id: string, paymentMethod: string): Promise<any>;
-	payInvoice(id: string, opts?: { fail?: boolean }): Promise<any>;
+	confirmPaymentIntent(id: string, paymentMethod: string): Promise<Stripe.PaymentIntent>;
+	payInvoice(id: string, opts?: { fail?: boolean }): Promise<Stripe.Invoice>;
 	setDefaultPaymentMethod(customerId: string, pm: string | null): void;
 
 	/** Another endpoint receiving every event of the account, signed with its own secret (setWebhook's endpoint keeps working). */
@@ -151,12 +184,12 @@ export interface StripeDouble {
 	 * (attaching it first if needed): what the app does after a payment with `setup_future_usage`.
 	 * Returns the customer.
 	 */
-	setDefaultPaymentMethodFromIntent(paymentIntentId: string): any;
+	setDefaultPaymentMethodFromIntent(paymentIntentId: string): Stripe.Customer;
 	/** Objects younger than `ms` are not found by the Search API yet (Stripe's index lags writes; default 0). */
 	setSearchLag(ms: number): void;
 	/** Moves the double's clock forward: idempotency keys older than 24 h are forgotten, as in Stripe. */
 	advanceTime(seconds: number): void;
-	taxRates(): any[];
-	paymentMethods(): any[];
-	portalSessions(): any[];
+	taxRates(): Stripe.TaxRate[];
+	paymentMethods(): Stripe.PaymentMethod[];
+	portalSessions(): Stripe.BillingPortal.Session[];
 }

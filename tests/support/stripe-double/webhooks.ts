@@ -4,22 +4,31 @@ import https from 'node:https';
 import Stripe from 'stripe';
 import { deepClone } from './form';
 import { newId, nowSeconds } from './ids';
-import type { DeliveryInfo, SendEventOptions, SendEventResult, WebhookEndpointHandle, WebhookTarget } from './types';
+import type {
+	ApiObject,
+	DeliveredEvent,
+	DeliveryInfo,
+	DoubleEvent,
+	SendEventOptions,
+	SendEventResult,
+	WebhookEndpointHandle,
+	WebhookTarget
+} from './types';
 
 export const API_VERSION = '2026-10-28.endive';
 const DELIVERY_TIMEOUT_MS = 10_000;
 
 export function buildEvent(
 	type: string,
-	object: any,
+	object: object | null,
 	request: { id: string | null; idempotency_key: string | null } = { id: null, idempotency_key: null }
-) {
+): DoubleEvent {
 	return {
 		id: newId('evt'),
 		object: 'event',
 		api_version: API_VERSION,
 		created: nowSeconds(),
-		data: { object: deepClone(object) },
+		data: { object: deepClone((object ?? {}) as Record<string, unknown>) },
 		livemode: false,
 		pending_webhooks: 1,
 		request,
@@ -67,7 +76,7 @@ function post(url: string, payload: string, header: string): Promise<{ status: n
  */
 export class Webhooks {
 	/** one entry per delivery (an event sent to two endpoints appears twice, same id, own `delivery`) */
-	readonly events: any[] = [];
+	readonly events: DeliveredEvent[] = [];
 	private target: WebhookTarget | null;
 	private auto: boolean;
 	private readonly added: WebhookTarget[] = [];
@@ -111,7 +120,7 @@ export class Webhooks {
 	}
 
 	/** Queues an automatic event (state change made by an API call or a test control) for every endpoint. */
-	emitAuto(type: string, object: any, request?: { id: string | null; idempotency_key: string | null }): void {
+	emitAuto(type: string, object: ApiObject, request?: { id: string | null; idempotency_key: string | null }): void {
 		const targets = this.endpoints();
 		if (targets.length === 0) return;
 		const event = { ...buildEvent(type, object, request), pending_webhooks: targets.length };
@@ -125,7 +134,7 @@ export class Webhooks {
 	}
 
 	/** Sends one event to one endpoint: opts.url/secret, else the endpoint set with setWebhook, else the first added one. */
-	sendEvent(type: string, object: any, opts: SendEventOptions = {}): Promise<SendEventResult> {
+	sendEvent(type: string, object: object | null, opts: SendEventOptions = {}): Promise<SendEventResult> {
 		// a shallow copy, so a resent event (same id) gets its own delivery record
 		const event = { ...(opts.event ?? buildEvent(type, object)) };
 		const fallback = this.target ?? this.added[0];
@@ -152,22 +161,23 @@ export class Webhooks {
 		return run;
 	}
 
-	private async deliver(event: any, opts: SendEventOptions): Promise<SendEventResult> {
+	private async deliver(event: DoubleEvent, opts: SendEventOptions): Promise<SendEventResult> {
 		const { url, secret } = opts;
 		if (!url || !secret) throw new Error('stripe-double: no webhook url/secret configured (setWebhook or pass opts.url and opts.secret)');
 		const payload = JSON.stringify(event, null, 2);
 		const header = Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: opts.timestamp ?? nowSeconds() });
 		const delivery: DeliveryInfo = { url, status: null };
 		Object.defineProperty(event, 'delivery', { value: delivery, enumerable: false, configurable: true, writable: true });
-		this.events.push(event);
+		const delivered = event as DeliveredEvent;
+		this.events.push(delivered);
 		try {
 			const res = await post(url, payload, header);
 			delivery.status = res.status;
-			return { status: res.status, body: res.body, event, payload, header };
+			return { status: res.status, body: res.body, event: delivered, payload, header };
 		} catch (err) {
 			delivery.status = 0;
 			delivery.error = err instanceof Error ? err.message : String(err);
-			return { status: 0, body: '', event, payload, header, error: delivery.error };
+			return { status: 0, body: '', event: delivered, payload, header, error: delivery.error };
 		}
 	}
 }

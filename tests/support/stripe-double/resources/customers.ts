@@ -4,7 +4,7 @@ import { isKnownPaymentMethod } from '../cards';
 import { invalidRequest } from '../errors';
 import { newId, nowSeconds, randomString } from '../ids';
 import { filterCreated, paginate } from '../lists';
-import { checkKnown, has, mergeMetadata, optMetadata, optString } from '../params';
+import { checkKnown, has, mergeMetadata, optInt, optMetadata, optString } from '../params';
 import type { State } from '../state';
 import type { HandlerContext, Params } from '../types';
 
@@ -82,6 +82,9 @@ function contactFields(params: Params) {
 	for (const key of ['email', 'name', 'description', 'phone']) {
 		if (has(params, key)) out[key] = optString(params, key);
 	}
+	// the invoice balance (positive: the customer owes it; negative: a credit), applied at the next finalization
+	const balance = optInt(params, ['balance']);
+	if (balance !== undefined) out.balance = balance;
 	return out;
 }
 

@@ -2,10 +2,10 @@
 import type Stripe from 'stripe';
 import { stripeStep } from '../../../../src/lib/currency-exponent';
 import { assertAmountStep, isBelowMinimum } from '../amounts';
-import { attemptCharge, resolvePaymentMethod } from '../cards';
+import { attemptCharge, loadPaymentMethod } from '../cards';
 import { cardError, invalidRequest } from '../errors';
 import { deepClone } from '../form';
-import { newId, nowSeconds, randomString } from '../ids';
+import { idOf, newId, nowSeconds, randomString } from '../ids';
 import { invoiceTotals, lineTaxes } from '../invoice-totals';
 import type { CountedList } from '../lists';
 import type { State } from '../state';
@@ -14,14 +14,14 @@ import type { Emit } from './payment-flow';
 /** Stripe's limit on line items per invoice (docs: "Invoices can have up to 250 line items"). */
 export const MAX_INVOICE_LINES = 250;
 
-export const notEditable = (inv: any) =>
+export const notEditable = (inv: Stripe.Invoice) =>
 	invalidRequest(`You can only modify draft invoices; invoice ${inv.id} has status ${inv.status}.`, { code: 'invoice_not_editable' });
 
-export function assertDraft(inv: any): void {
+export function assertDraft(inv: Stripe.Invoice): void {
 	if (inv.status !== 'draft') throw notEditable(inv);
 }
 
-function lineFor(ii: any, invoiceId: string) {
+function lineFor(ii: Stripe.InvoiceItem, invoiceId: string): Stripe.InvoiceLineItem {
 	return {
 		id: newId('il'),
 		object: 'line_item',
@@ -46,14 +46,14 @@ function lineFor(ii: any, invoiceId: string) {
 		quantity_decimal: ii.quantity_decimal,
 		subscription: null,
 		subtotal: ii.amount,
-		taxes: [] as any[]
+		taxes: []
 	};
 }
 
-const itemIdOf = (line: any): string | undefined => line.parent?.invoice_item_details?.invoice_item;
+const itemIdOf = (line: Stripe.InvoiceLineItem): string | undefined => line.parent?.invoice_item_details?.invoice_item;
 
 /** Re-derives every line's taxes and the invoice totals (see invoice-totals.ts for Stripe's rounding). */
-export function recalculate(inv: any, state: State): void {
+export function recalculate(inv: Stripe.Invoice, state: State): void {
 	for (const line of inv.lines.data) {
 		const ii = state.invoiceItems.get(itemIdOf(line) ?? '');
 		const rates = ii?.tax_rates?.length ? ii.tax_rates : (inv.default_tax_rates ?? []);
@@ -65,15 +65,15 @@ export function recalculate(inv: any, state: State): void {
 	(inv.lines as CountedList<Stripe.InvoiceLineItem>).total_count = inv.lines.data.length;
 }
 
-const lineIndex = (inv: any, iiId: string) => inv.lines.data.findIndex((l: any) => itemIdOf(l) === iiId);
+const lineIndex = (inv: Stripe.Invoice, iiId: string) => inv.lines.data.findIndex((l: Stripe.InvoiceLineItem) => itemIdOf(l) === iiId);
 
-export const tooManyLines = (inv: any) =>
+export const tooManyLines = (inv: Stripe.Invoice) =>
 	invalidRequest(
 		`An invoice can have at most ${MAX_INVOICE_LINES} line items; invoice ${inv.id} already has ${inv.lines.data.length}. Create another invoice for the remaining items.`,
 		{ param: 'invoice' }
 	);
 
-export function attachItem(inv: any, ii: any, state: State): void {
+export function attachItem(inv: Stripe.Invoice, ii: Stripe.InvoiceItem, state: State): void {
 	assertDraft(inv);
 	if (inv.lines.data.length >= MAX_INVOICE_LINES) throw tooManyLines(inv);
 	if (ii.currency !== inv.currency) {
@@ -87,19 +87,19 @@ export function attachItem(inv: any, ii: any, state: State): void {
 }
 
 /** Re-renders the line of `ii` after the item changed. */
-export function syncItem(inv: any, ii: any, state: State): void {
+export function syncItem(inv: Stripe.Invoice, ii: Stripe.InvoiceItem, state: State): void {
 	const i = lineIndex(inv, ii.id);
 	if (i >= 0) inv.lines.data[i] = { ...lineFor(ii, inv.id), id: inv.lines.data[i].id };
 	recalculate(inv, state);
 }
 
-export function detachItem(inv: any, ii: any, state: State): void {
+export function detachItem(inv: Stripe.Invoice, ii: Stripe.InvoiceItem, state: State): void {
 	const i = lineIndex(inv, ii.id);
 	if (i >= 0) inv.lines.data.splice(i, 1);
 	recalculate(inv, state);
 }
 
-export function markPaid(emit: Emit, inv: any, outOfBand = false): any {
+export function markPaid(emit: Emit, inv: Stripe.Invoice, outOfBand = false): Stripe.Invoice {
 	const now = nowSeconds();
 	if (outOfBand) inv.amount_paid_off_stripe = inv.amount_remaining;
 	inv.amount_paid += inv.amount_remaining;
@@ -116,11 +116,11 @@ export function markPaid(emit: Emit, inv: any, outOfBand = false): any {
  * marks the invoice paid without a payment (amount_paid 0) and moves the amount to the customer's
  * balance, to be added to their next invoice (docs: API reference "Invoices"; "Customer invoice balance").
  */
-export function finalize(state: State, emit: Emit, inv: any): any {
+export function finalize(state: State, emit: Emit, inv: Stripe.Invoice): Stripe.Invoice {
 	if (inv.status !== 'draft') {
 		throw invalidRequest("This invoice is already finalized, you can't re-finalize a non-draft invoice.", { code: 'invoice_not_editable' });
 	}
-	const customer = state.customers.get(inv.customer);
+	const customer = state.customers.get(idOf(inv.customer) ?? '');
 	recalculate(inv, state);
 	const balance = customer?.balance ?? 0;
 	const due = Math.max(0, inv.total + balance);
@@ -156,9 +156,9 @@ export function finalize(state: State, emit: Emit, inv: any): any {
 	return inv;
 }
 
-const PAYABLE = ['open', 'uncollectible'];
+const PAYABLE: (string | null)[] = ['open', 'uncollectible'];
 
-export function assertPayable(inv: any): void {
+export function assertPayable(inv: Stripe.Invoice): void {
 	if (inv.status === 'paid') throw invalidRequest('Invoice is already paid.');
 	if (!PAYABLE.includes(inv.status)) {
 		throw invalidRequest(`You can only pay open or uncollectible invoices; this invoice is ${inv.status}.`);
@@ -166,15 +166,15 @@ export function assertPayable(inv: any): void {
 }
 
 /** Charges the remaining amount with `pmRef`; a decline counts an attempt, emits `invoice.payment_failed` and throws 402. */
-export function chargeInvoice(state: State, emit: Emit, inv: any, pmRef: string | null): any {
+export function chargeInvoice(state: State, emit: Emit, inv: Stripe.Invoice, pmRef: string | null): Stripe.Invoice {
 	assertPayable(inv);
 	if (inv.amount_remaining === 0) return markPaid(emit, inv);
 	if (!pmRef) throw cardError({ code: 'missing', message: 'Cannot charge a customer that has no active card.' });
-	const pm = resolvePaymentMethod(state, pmRef, undefined);
+	const pm = loadPaymentMethod(state, pmRef);
 	const { charge, decline } = attemptCharge(state, pm, {
 		amount: inv.amount_remaining,
 		currency: inv.currency,
-		customer: inv.customer,
+		customer: idOf(inv.customer),
 		paymentIntent: null,
 		description: `Payment for Invoice ${inv.number}`
 	});
@@ -187,7 +187,7 @@ export function chargeInvoice(state: State, emit: Emit, inv: any, pmRef: string 
 	return markPaid(emit, inv);
 }
 
-export function voidInvoice(emit: Emit, inv: any): any {
+export function voidInvoice(emit: Emit, inv: Stripe.Invoice): Stripe.Invoice {
 	if (!PAYABLE.includes(inv.status)) {
 		throw invalidRequest(`You can only void open or uncollectible invoices; this invoice is ${inv.status}.`);
 	}
@@ -197,7 +197,7 @@ export function voidInvoice(emit: Emit, inv: any): any {
 	return inv;
 }
 
-export function markUncollectible(emit: Emit, inv: any): any {
+export function markUncollectible(emit: Emit, inv: Stripe.Invoice): Stripe.Invoice {
 	if (inv.status !== 'open') {
 		throw invalidRequest(`You can only mark open invoices as uncollectible; this invoice is ${inv.status}.`);
 	}

@@ -1,7 +1,7 @@
 /** /v1/invoiceitems */
 import type Stripe from 'stripe';
 import { invalidRequest, missingParam } from '../errors';
-import { newId, nowSeconds } from '../ids';
+import { idOf, newId, nowSeconds } from '../ids';
 import { filterCreated, paginate } from '../lists';
 import { checkKnown, given, has, mergeMetadata, optBool, optCurrency, optInt, optMetadata, optString, reqInt, reqString } from '../params';
 import type { HandlerContext, Params } from '../types';
@@ -104,9 +104,9 @@ export function retrieveInvoiceItem(ctx: HandlerContext) {
 }
 
 /** The item's draft invoice (or null when pending); items on finalized invoices are frozen. */
-function editableInvoiceOf(ctx: HandlerContext, ii: any) {
+function editableInvoiceOf(ctx: HandlerContext, ii: Stripe.InvoiceItem) {
 	if (!ii.invoice) return null;
-	const inv = ctx.state.invoices.get(ii.invoice);
+	const inv = ctx.state.invoices.get(idOf(ii.invoice) ?? '');
 	if (inv) assertDraft(inv);
 	return inv ?? null;
 }

@@ -5,14 +5,14 @@ import { cardError, invalidRequest } from '../errors';
 import { deepClone } from '../form';
 import { idOf, nowSeconds } from '../ids';
 import type { State } from '../state';
-import type { Params } from '../types';
+import type { ApiObject, Params } from '../types';
 
-export type Emit = (type: string, object: any) => void;
+export type Emit = (type: string, object: ApiObject) => void;
 
 export const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 export const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
 
-export function unexpectedState(pi: any, action: 'confirm' | 'cancel', allowed: string[]) {
+export function unexpectedState(pi: Stripe.PaymentIntent, action: 'confirm' | 'cancel', allowed: string[]) {
 	const past = action === 'confirm' ? 'confirmed' : 'canceled';
 	return invalidRequest(
 		`You cannot ${action} this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be ${past}: ${allowed.join(', ')}.`,
@@ -40,13 +40,13 @@ function paymentMethodFor(state: State, pi: Stripe.PaymentIntent, input: Confirm
  * Confirms `pi` like Stripe does with test cards: success → `succeeded`; a decline puts the
  * PaymentIntent back to `requires_payment_method` with `last_payment_error` and throws a 402 card error.
  */
-export function confirmIntent(state: State, emit: Emit, pi: any, input: ConfirmInput): any {
+export function confirmIntent(state: State, emit: Emit, pi: Stripe.PaymentIntent, input: ConfirmInput): Stripe.PaymentIntent {
 	if (!CONFIRMABLE.includes(pi.status)) throw unexpectedState(pi, 'confirm', CONFIRMABLE);
 	const pm = paymentMethodFor(state, pi, input);
 	const { charge, decline } = attemptCharge(state, pm, {
 		amount: pi.amount,
 		currency: pi.currency,
-		customer: pi.customer,
+		customer: idOf(pi.customer),
 		paymentIntent: pi.id,
 		description: pi.description
 	});
@@ -66,7 +66,7 @@ export function confirmIntent(state: State, emit: Emit, pi: any, input: ConfirmI
 	pi.payment_method = pm.id;
 	// like Stripe: a card confirmed for future use is attached to the PaymentIntent's customer (not made its default)
 	if (pi.setup_future_usage && pi.customer && !pm.customer) {
-		pm.customer = pi.customer;
+		pm.customer = idOf(pi.customer);
 		emit('payment_method.attached', pm);
 	}
 	pi.status = 'succeeded';
@@ -76,7 +76,11 @@ export function confirmIntent(state: State, emit: Emit, pi: any, input: ConfirmI
 	return pi;
 }
 
-export function cancelIntent(emit: Emit, pi: any, reason: string | null): any {
+export function cancelIntent(
+	emit: Emit,
+	pi: Stripe.PaymentIntent,
+	reason: Stripe.PaymentIntent.CancellationReason | null
+): Stripe.PaymentIntent {
 	if (!CANCELABLE.includes(pi.status)) throw unexpectedState(pi, 'cancel', CANCELABLE);
 	pi.status = 'canceled';
 	pi.canceled_at = nowSeconds();

@@ -185,7 +185,7 @@ function paymentMethodParam(ctx: HandlerContext) {
 	return resolvePaymentMethod(ctx.state, optString(ctx.params, 'payment_method'), ctx.params.payment_method_data);
 }
 
-function attachPaymentMethod(pi: any, pm: any) {
+function attachPaymentMethod(pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod | null) {
 	if (!pm) return;
 	pi.payment_method = pm.id;
 	pi.status = 'requires_confirmation';
@@ -210,7 +210,7 @@ export function retrievePaymentIntent(ctx: HandlerContext) {
 	return loadIntent(ctx);
 }
 
-function assertAmountEditable(pi: any) {
+function assertAmountEditable(pi: Stripe.PaymentIntent) {
 	if (CONFIRMABLE.includes(pi.status)) return;
 	throw invalidRequest(
 		`This PaymentIntent's amount could not be updated because it has a status of ${pi.status}. You may only update the amount of a PaymentIntent with one of the following statuses: ${CONFIRMABLE.join(', ')}.`,
