@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- a migration runs against the schema as it was then, not today's DB type */
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Migration } from 'kysely';
 
@@ -118,7 +117,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 		'2026-11-30-001-ledger-by-month': {
 			// Cumulative billing (issue 8): runs carry where their billable time may start, charges
 			// where billing stopped (the chain state), and lines become one per server and month.
-			async up(db: Kysely<any>) {
+			async up(db: AnyDatabase) {
 				await db.schema
 					.alterTable('runs')
 					.addColumn('billable_from', 'bigint', (c) => c.notNull().defaultTo(0))

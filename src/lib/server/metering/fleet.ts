@@ -89,7 +89,12 @@ export async function fleet(store: Store, now: number, limit?: number) {
 		return limit === undefined ? query : query.limit(limit);
 	};
 	const latest = (column: 'boot_time' | 'last_seen_at') => (eb: ExpressionBuilder<DB & { listed: ListedServer }, 'listed'>) =>
-		eb.selectFrom('runs').select(`runs.${column}`).whereRef('runs.server_id', '=', 'listed.id').orderBy('runs.last_seen_at', 'desc').limit(1);
+		eb
+			.selectFrom('runs')
+			.select(`runs.${column}`)
+			.whereRef('runs.server_id', '=', 'listed.id')
+			.orderBy('runs.last_seen_at', 'desc')
+			.limit(1);
 	const rows = await store.db
 		.with('listed', listed)
 		.selectFrom('listed')

@@ -15,7 +15,8 @@ const hourlyRate = z
 	.refine((v) => parseRate(v) !== undefined, 'must be a decimal number with up to 6 decimal places');
 /** Bounded by the currency in use: a year at this rate must be one chargeable amount. */
 function checkRate(cur: Currency, hourlyRate: string | undefined): void {
-	if (hourlyRate !== undefined && parseRate(hourlyRate)! > maxRateMicros(cur)) throw new Failure('INVALID_INPUT', `hourlyRate ${rateBound(cur)}`);
+	if (hourlyRate !== undefined && parseRate(hourlyRate)! > maxRateMicros(cur))
+		throw new Failure('INVALID_INPUT', `hourlyRate ${rateBound(cur)}`);
 }
 const toMs = (iso: string | undefined) => (iso === undefined ? undefined : Math.floor(Date.parse(iso) / 1000) * 1000);
 
