@@ -11,7 +11,7 @@ import { startStripeDouble, type StripeDoubleOptions } from './stripe-double';
 
 const USAGE =
 	'usage: stripe-double-cli [--port N] [--host H] [--secret-key sk_test_…] [--publishable-key pk_test_…] ' +
-	'[--webhook-url URL --webhook-secret whsec_…] [--no-auto-webhooks]';
+	'[--webhook-url URL --webhook-secret whsec_…] [--no-auto-webhooks] [--rate-limit N (requests/s)]';
 
 function parseOptions(argv: string[]): StripeDoubleOptions {
 	const { values } = parseArgs({
@@ -24,6 +24,7 @@ function parseOptions(argv: string[]): StripeDoubleOptions {
 			'webhook-url': { type: 'string' },
 			'webhook-secret': { type: 'string' },
 			'no-auto-webhooks': { type: 'boolean' },
+			'rate-limit': { type: 'string' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	});
@@ -43,7 +44,8 @@ function parseOptions(argv: string[]): StripeDoubleOptions {
 		secretKey: values['secret-key'],
 		publishableKey: values['publishable-key'],
 		webhook,
-		autoWebhooks: values['no-auto-webhooks'] ? false : undefined
+		autoWebhooks: values['no-auto-webhooks'] ? false : undefined,
+		rateLimit: values['rate-limit'] === undefined ? undefined : Number(values['rate-limit'])
 	};
 }
 

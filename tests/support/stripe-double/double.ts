@@ -6,6 +6,7 @@ import { Faults } from './faults';
 import { deepClone } from './form';
 import { IdempotencyStore } from './idempotency';
 import { handleRequest, type Runtime } from './pipeline';
+import { RateLimit } from './rate-limit';
 import { chargeInvoice } from './resources/invoice-flow';
 import { confirmIntent, type ConfirmInput } from './resources/payment-flow';
 import { State } from './state';
@@ -52,6 +53,7 @@ class StripeDoubleServer implements StripeDouble {
 			auth: { secretKey: options.secretKey, publishableKey: options.publishableKey },
 			log: this.requests,
 			latencyMs: () => this.latency,
+			rateLimit: options.rateLimit ? new RateLimit(options.rateLimit) : undefined,
 			hold: (res) => {
 				this.held.add(res);
 				res.on('close', () => this.held.delete(res));

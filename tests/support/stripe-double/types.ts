@@ -19,6 +19,8 @@ export interface StripeDoubleOptions {
 	webhook?: WebhookTarget;
 	/** default true when `webhook` is set */
 	autoWebhooks?: boolean;
+	/** requests per second before 429 with Retry-After, as Stripe limits (25 test mode, 100 live); default unlimited */
+	rateLimit?: number;
 }
 
 /** 'stall': execute (the object exists, the idempotent result is saved) and then never answer — a crash window. */
