@@ -17,13 +17,13 @@ afterEach(async () => {
 	setup = undefined;
 });
 
-/** The built server with STRIPE_MAX_RPS and a fleet of remote servers, each up for the last two hours. */
+/** The built server with STRIPE_MAX_RPS and a fleet of remote servers, each up (and metered) for the last two hours. */
 async function fleetBilling(maxRps: number): Promise<BillingSetup> {
 	const billing = await startBilling('sqlite', { ADMIN_TOKEN, STRIPE_MAX_RPS: String(maxRps), MUTATION_RATE_LIMIT: '100000' });
 	const admin = createBillingClient(billing.server.url, { token: ADMIN_TOKEN });
 	const now = Date.now();
 	for (let i = 0; i < FLEET; i++) {
-		const { token } = await admin.addServer.mutate({ id: `web-${i}`, name: `Web ${i}` });
+		const { token } = await admin.addServer.mutate({ id: `web-${i}`, name: `Web ${i}`, meteringStart: iso(now - 2 * 3600_000) });
 		const agent = createBillingClient(billing.server.url, { token });
 		await agent.heartbeat.mutate({ beats: [{ bootTime: iso(now - 2 * 3600_000), seenAt: iso(now - 5_000) }] });
 	}
