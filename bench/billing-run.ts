@@ -3,12 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { App } from '../src/lib/server/app';
 import { loadConfig } from '../src/lib/server/config';
 import { openStore } from '../src/lib/server/db';
 import { runBillingTick, type TickReport } from '../src/lib/server/payments/schedule';
-import { seedFleet } from './fleet';
-import { silentLogger } from './in-process';
+import type { Store } from '../src/lib/server/db';
+import { addServer } from '../src/lib/server/metering/fleet';
+import { createLogger } from '../src/lib/server/log';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SECRET_KEY = 'sk_test_51BenchSecretKeyForTheDouble';
@@ -66,10 +68,10 @@ export async function billingRunFigures(size: number): Promise<BillingRunFigures
 		});
 		const now = Math.floor(Date.now() / 1000) * 1000;
 		const store = await openStore(config.database);
-		await seedFleet(store, config, size, now - 60_000, { runs: 1, paid: false });
+		await seedBillableFleet(store, size, now);
 		await store.close();
 		writeFileSync(join(dir, 'boot'), String(now - 3600_000));
-		const app = await App.open(config, { uptime: { bootTime: () => now - 3600_000 }, sampling: false, logger: silentLogger() });
+		const app = await App.open(config, { uptime: { bootTime: () => now - 3600_000 }, sampling: false, logger: progressLogger() });
 		try {
 			const cpu = process.cpuUsage();
 			const started = performance.now();
@@ -95,5 +97,32 @@ export function billingRunLine(figures: BillingRunFigures, fmt: (n: number, digi
 		`billing run for ${fmt(servers)} servers in ${fmt(customers)} customers: ${fmt(stripeCalls)} Stripe calls ` +
 		`(${fmt(stripeCalls / customers, 1)} per customer), ${fmt(appCpuSeconds, 1)} s app CPU, ${fmt(wallSeconds, 1)} s wall ` +
 		`at ${fmt(stripeCalls / wallSeconds, 1)} requests/s`
+	);
+}
+
+/** `size` remote servers, each metered from its boot two hours ago and last seen a minute ago: one unbilled run each. */
+async function seedBillableFleet(store: Store, size: number, now: number): Promise<void> {
+	const boot = now - 2 * 3600_000;
+	for (let i = 0; i < size; i++)
+		await addServer(store, { id: `bill-${String(i).padStart(5, '0')}`, name: `billed ${i}`, meteringStart: boot }, boot);
+	for (let i = 0; i < size; i += 500) {
+		const ids = Array.from({ length: Math.min(500, size - i) }, (_, k) => `bill-${String(i + k).padStart(5, '0')}`);
+		await store.db
+			.insertInto('runs')
+			.values(ids.map((id) => ({ server_id: id, boot_time: boot, last_seen_at: now - 60_000, billable_from: boot })))
+			.execute();
+	}
+}
+
+/** The run's own progress lines go to stderr (the bench's figures are on stdout); everything else is dropped. */
+function progressLogger() {
+	return createLogger(
+		false,
+		new Writable({
+			write(chunk, _encoding, done) {
+				if (String(chunk).includes('billing run progress')) process.stderr.write(chunk);
+				done();
+			}
+		})
 	);
 }
