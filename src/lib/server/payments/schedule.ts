@@ -77,9 +77,10 @@ export class BillingSchedule {
 /** Bills one tick for every server (the schedule's ticks, and what `billNow` runs). */
 export async function runBillingTick(app: App, tick: number): Promise<TickReport> {
 	const report: TickReport = { tick: new Date(tick).toISOString(), outcome: 'billed', invoiced: 0, skipped: 0, failed: 0 };
+	// before claiming: a claim taken and then abandoned would hold the tick until its lease lapsed
+	const stripe = requireStripe(app.stripe);
 	const claim = await TickClaim.take(app, tick);
 	if (!(claim instanceof TickClaim)) return { ...report, outcome: claim };
-	const stripe = requireStripe(app.stripe);
 	const collectionMethods = new CollectionMethods(stripe);
 	const servers = await app.store.db.selectFrom('servers').select('id').orderBy('id').execute();
 	const progress = new RunProgress(app, report, servers.length);
