@@ -13,7 +13,7 @@ import { loadConfig } from '../src/lib/server/config';
 import { openStore } from '../src/lib/server/db';
 import { appRouter } from '../src/lib/server/trpc/router';
 import { startServer } from '../tests/support/server';
-import { billingRunFigures } from './billing-run';
+import { billingRunFigures, billingRunLine } from './billing-run';
 import { heartbeatBatches, seedFleet } from './fleet';
 import { statementFigures } from './in-process';
 import { median, memoryOf, runRound, waitIdle, type LoadTarget, type Round } from './load';
@@ -23,7 +23,7 @@ import { pageWeight } from './weight';
 const ROOT = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const plan = quick
-	? { rounds: 2, seconds: 2, warmup: 1, statementRuns: 100_000, repetitions: 3, billingServers: 500 }
+	? { rounds: 2, seconds: 2, warmup: 1, statementRuns: 100_000, repetitions: 3, billingServers: 200 }
 	: { rounds: 3, seconds: 5, warmup: 2, statementRuns: 100_000, repetitions: 7, billingServers: 10_000 };
 const HISTORY = { runs: 10_000, charges: 1_000 };
 const FLEET = 1_000;
@@ -173,9 +173,10 @@ console.log(
 );
 if (billing) {
 	const { report } = billing;
+	console.log(billingRunLine(billing, fmt));
 	console.log(
-		`billing run for ${fmt(billing.servers)} servers${quick ? ' (--quick; the full run bills 10,001)' : ''}: ${fmt(billing.appCpuSeconds, 1)} s of app CPU, ` +
-			`${fmt(billing.wallSeconds, 1)} s wall against the Stripe test double (${fmt(billing.stripeCalls)} Stripe calls; ${report.invoiced} invoiced, ${report.skipped} skipped, ${report.failed} failed)`
+		`  (${quick ? '--quick; the full run bills 10,001 servers; ' : ''}${report.invoiced} invoiced, ${report.skipped} skipped, ${report.failed} failed; ` +
+			`paced at STRIPE_MAX_RPS ${billing.maxRps} against the double's test-mode limit of 25/s: ${fmt(billing.rateLimited)} answered 429)`
 	);
 } else console.log('billing run: skipped (no scheduled billing yet)');
 figures.billingRun = billing;

@@ -12,7 +12,7 @@ import { startStripeDouble, type StripeDoubleOptions } from './stripe-double';
 
 const USAGE =
 	'usage: stripe-double-cli [--port N] [--host H] [--secret-key sk_test_…] [--publishable-key pk_test_…] ' +
-	'[--webhook-url URL --webhook-secret whsec_…] [--also-webhook URL=whsec_… …] [--no-auto-webhooks]';
+	'[--webhook-url URL --webhook-secret whsec_…] [--also-webhook URL=whsec_… …] [--no-auto-webhooks] [--rate-limit N (requests/s)]';
 
 function parseOptions(argv: string[]): StripeDoubleOptions {
 	const { values } = parseArgs({
@@ -26,6 +26,7 @@ function parseOptions(argv: string[]): StripeDoubleOptions {
 			'webhook-secret': { type: 'string' },
 			'also-webhook': { type: 'string', multiple: true },
 			'no-auto-webhooks': { type: 'boolean' },
+			'rate-limit': { type: 'string' },
 			help: { type: 'boolean', short: 'h' }
 		}
 	});
@@ -51,7 +52,8 @@ function parseOptions(argv: string[]): StripeDoubleOptions {
 		publishableKey: values['publishable-key'],
 		webhook,
 		webhooks,
-		autoWebhooks: values['no-auto-webhooks'] ? false : undefined
+		autoWebhooks: values['no-auto-webhooks'] ? false : undefined,
+		rateLimit: values['rate-limit'] === undefined ? undefined : Number(values['rate-limit'])
 	};
 }
 

@@ -11,7 +11,8 @@ import { Limits } from './auth/limits';
 import { Sessions } from './auth/sessions';
 import { KeyedLock } from './locks';
 import { reconcileCharges } from './payments/reconcile';
-import { BillingSchedule } from './payments/schedule';
+import { StripePacer } from './payments/pacer';
+import { BillingSchedule, resumeUnfinishedTicks } from './payments/schedule';
 import { createStripe } from './payments/stripe';
 
 export interface AppOptions {
@@ -31,6 +32,8 @@ export class App {
 	readonly meter: LocalMeter;
 	/** undefined without STRIPE_SECRET_KEY: the app still meters */
 	readonly stripe: Stripe | undefined;
+	/** paces every Stripe request at STRIPE_MAX_RPS; its counts show in the billing run's progress */
+	readonly stripePacer: StripePacer;
 	readonly locks = new KeyedLock();
 	readonly sessions: Sessions;
 	readonly limits: Limits;
@@ -51,7 +54,8 @@ export class App {
 	) {
 		this.clock = clock;
 		this.meter = new LocalMeter(store, uptime, clock);
-		this.stripe = createStripe(config.stripe);
+		this.stripePacer = new StripePacer(config.stripe.maxRps);
+		this.stripe = createStripe(config.stripe, this.stripePacer);
 		this.sessions = new Sessions(this);
 		this.health = new DatabaseHealth(store, config.database);
 		this.limits = new Limits(config);
@@ -87,6 +91,8 @@ export class App {
 			// at start-up: finish charges a crash left half-done and catch up on missed webhooks
 			void reconcileCharges(this, { includePending: true }).catch((error) => this.logger.error({ err: error }, 'reconciliation failed'));
 			every(60, () => reconcileCharges(this, { includePending: false }), 'reconciliation');
+			// a billing run a crash cut short is finished, by this instance or another, once its claim lapses
+			void resumeUnfinishedTicks(this).catch((error) => this.logger.error({ err: error }, 'resuming a billing tick failed'));
 			if (this.config.billingSchedule) {
 				this.schedule = new BillingSchedule(this, this.config.billingSchedule);
 				void this.schedule.start().catch((error) => this.logger.error({ err: error }, 'billing schedule failed to start'));

@@ -7,6 +7,7 @@ import { deepClone } from './form';
 import { IdempotencyStore } from './idempotency';
 import { idOf } from './ids';
 import { handleRequest, type Runtime } from './pipeline';
+import { RateLimit } from './rate-limit';
 import { chargeInvoice } from './resources/invoice-flow';
 import { confirmIntent, type ConfirmInput } from './resources/payment-flow';
 import { State } from './state';
@@ -62,6 +63,7 @@ class StripeDoubleServer implements StripeDouble {
 			latencyMs: () => this.latency,
 			searchLagMs: () => this.searchLag,
 			baseUrl: () => this.url,
+			rateLimit: options.rateLimit ? new RateLimit(options.rateLimit) : undefined,
 			hold: (res) => {
 				this.held.add(res);
 				res.on('close', () => this.held.delete(res));

@@ -9,6 +9,7 @@ import type { Faults } from './faults';
 import { decodeForm, deepClone, stableStringify } from './form';
 import { newId } from './ids';
 import type { IdempotencyStore } from './idempotency';
+import type { RateLimit } from './rate-limit';
 import { render } from './lists';
 import { servePage } from './pages';
 import { matchRoute } from './routes';
@@ -26,6 +27,8 @@ export interface Runtime {
 	latencyMs(): number;
 	searchLagMs(): number;
 	baseUrl(): string;
+	/** Stripe's rate limit, when the double was started with one */
+	rateLimit?: RateLimit;
 	/** keep the response open without answering (until close/reset) */
 	hold(res: ServerResponse): void;
 }
@@ -187,6 +190,7 @@ export async function handleRequest(rt: Runtime, req: IncomingMessage, res: Serv
 	if (fault === 'timeout') return rt.hold(res);
 	if (fault === 500) return send(res, entry, errorOutcome(apiError(), requestId));
 	if (fault === 429) return send(res, entry, errorOutcome(rateLimited(), requestId));
+	if (rt.rateLimit?.refuses(res)) return send(res, entry, errorOutcome(rateLimited(), requestId));
 
 	let outcome: Outcome;
 	try {

@@ -53,6 +53,8 @@ export interface StripeDoubleOptions {
 	autoWebhooks?: boolean;
 	/** more endpoints receiving every event of the account (like `addWebhook`) */
 	webhooks?: WebhookTarget[];
+	/** requests per second before 429 with Retry-After, as Stripe limits (25 test mode, 100 live); default unlimited */
+	rateLimit?: number;
 }
 
 /**

@@ -124,6 +124,8 @@ export const envSchema = z.object({
 	CUSTOMER_EMAIL: optional(z.email({ error: 'must be an email address' })),
 	CUSTOMER_NAME: optional(z.string().trim().max(200, 'must be at most 200 characters')),
 	DAYS_UNTIL_DUE: withDefault(integer(1, 365), '30'),
+	// the default depends on the key's mode (see toConfig)
+	STRIPE_MAX_RPS: optional(integer(1, 1000)),
 	ADMIN_TOKEN: optional(z.string().refine((v) => v.length >= 16, 'must be at least 16 characters')),
 	SESSION_TTL_HOURS: withDefault(integer(1, 24 * 90), '12'),
 	MUTATION_RATE_LIMIT: withDefault(integer(1, 1_000_000), '60'),

@@ -15,6 +15,8 @@ export interface StripeConfig {
 	customerEmail?: string;
 	customerName?: string;
 	daysUntilDue: number;
+	/** requests per second the app sends Stripe at most (STRIPE_MAX_RPS) */
+	maxRps: number;
 	/** true unless a live key is configured */
 	testMode: boolean;
 }
@@ -120,6 +122,8 @@ function toConfig(env: Env): Config {
 			customerEmail: env.CUSTOMER_EMAIL,
 			customerName: env.CUSTOMER_NAME,
 			daysUntilDue: env.DAYS_UNTIL_DUE,
+			// under Stripe's own limits (25/s test mode, 100/s live) with room for the dashboard's calls
+			maxRps: env.STRIPE_MAX_RPS ?? (secretMode === 'live' ? 80 : 20),
 			testMode: secretMode === 'test'
 		},
 		adminToken: env.ADMIN_TOKEN,

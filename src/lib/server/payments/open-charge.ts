@@ -11,6 +11,7 @@ import type { Charge, ChargeKind } from '../db/schema';
 import { Failure } from '../errors';
 import { latestRun } from '../metering/runs';
 import { getServer, LOCAL_SERVER_ID } from '../metering/servers';
+import type { CollectionMethods } from './collection-methods';
 import { collectionMethodFor, ensureCustomer } from './customer';
 import { isTransient, requireStripe, stripeFailure } from './stripe';
 import { createInvoiceAt, createPaymentIntentAt } from './stripe-objects';
@@ -22,7 +23,13 @@ const KIND_NAME: Record<ChargeKind, string> = { payment_intent: 'payment', invoi
  * charge already open for it. The amount comes from the ledger only; the charge row is
  * written before Stripe is called, so a crash or retry resumes the same charge.
  */
-export async function openChargeFor(app: App, serverId: string, kind: ChargeKind, scheduleTick?: number): Promise<Charge> {
+export async function openChargeFor(
+	app: App,
+	serverId: string,
+	kind: ChargeKind,
+	scheduleTick?: number,
+	collectionMethods?: CollectionMethods
+): Promise<Charge> {
 	const stripe = requireStripe(app.stripe);
 	return app.locks.run(`charge:${serverId}`, async () => {
 		for (let attempt = 0; attempt < 3; attempt++) {
@@ -43,7 +50,7 @@ export async function openChargeFor(app: App, serverId: string, kind: ChargeKind
 				}
 				return completeAtStripe(app, stripe, open);
 			}
-			const draft = await draftCharge(app, stripe, serverId, kind, scheduleTick);
+			const draft = await draftCharge(app, stripe, serverId, kind, scheduleTick, collectionMethods);
 			const reserved = await reserveCharge(app.store, draft, app.clock());
 			// undefined: another request or instance opened a charge in between; take that one
 			if (reserved) return completeAtStripe(app, stripe, reserved);
@@ -82,7 +89,14 @@ export async function completeAtStripe(app: App, stripe: Stripe, charge: Charge)
 /** Stripe holds at most 250 lines on an invoice: a longer window is billed over several charges. */
 export const MAX_ITEMS_PER_CHARGE = 250;
 
-async function draftCharge(app: App, stripe: Stripe, serverId: string, kind: ChargeKind, scheduleTick?: number): Promise<ChargeDraft> {
+async function draftCharge(
+	app: App,
+	stripe: Stripe,
+	serverId: string,
+	kind: ChargeKind,
+	scheduleTick?: number,
+	collectionMethods?: CollectionMethods
+): Promise<ChargeDraft> {
 	const { store, config } = app;
 	const server = await getServer(store, serverId);
 	// bill exactly what the ledger has seen: sample this machine first, so its time up to now is stored
@@ -100,7 +114,9 @@ async function draftCharge(app: App, stripe: Stripe, serverId: string, kind: Cha
 	const cur = config.currency;
 	if (statement.amountMinor < cur.minimumMinor) throw belowMinimum(statement.amountMinor, cur);
 	const customer = kind === 'invoice' ? await atStripe(() => ensureCustomer(app, stripe, server)) : undefined;
-	const collectionMethod = customer ? await atStripe(() => collectionMethodFor(stripe, customer)) : null;
+	const collectionMethod = customer
+		? await atStripe(() => (collectionMethods ? collectionMethods.for(customer) : collectionMethodFor(stripe, customer)))
+		: null;
 	const periodStart = Math.min(statement.periodStart, windowEnd);
 	return {
 		serverId: server.id,

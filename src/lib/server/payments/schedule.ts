@@ -1,12 +1,13 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { App } from '../app';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Failure } from '../errors';
+import { CollectionMethods } from './collection-methods';
 import { openChargeFor } from './open-charge';
+import { RunProgress } from './run-progress';
+import { requireStripe } from './stripe';
+import { TickClaim, unfinishedTicks } from './tick-claim';
 
-/** A tick claimed by an instance that has not finished it after this long is taken over. */
-const STALE_TICK_MS = 10 * 60_000;
-/** Servers billed at once: Stripe calls overlap, the ledger stays per-server serialized. */
-const CONCURRENCY = 4;
 const SINCE_SETTING = 'billing_schedule_since';
 
 export interface TickReport {
@@ -20,8 +21,9 @@ export interface TickReport {
 /**
  * Automatic billing on BILLING_SCHEDULE (cron, in BILLING_TIMEZONE): at each tick every
  * server's unbilled usage up to the tick is invoiced, and Stripe charges the saved card.
- * A tick is claimed in the database (one instance bills it) and charges are unique per
- * server and tick, so a tick that runs twice bills once.
+ * A tick is claimed in the database (one instance bills it, renewing its claim; a crashed
+ * run is taken over) and charges are unique per server and tick, so a tick that runs twice
+ * bills once.
  */
 export class BillingSchedule {
 	#timer: NodeJS.Timeout | undefined;
@@ -75,15 +77,21 @@ export class BillingSchedule {
 /** Bills one tick for every server (the schedule's ticks, and what `billNow` runs). */
 export async function runBillingTick(app: App, tick: number): Promise<TickReport> {
 	const report: TickReport = { tick: new Date(tick).toISOString(), outcome: 'billed', invoiced: 0, skipped: 0, failed: 0 };
-	const claimed = await claim(app, tick);
-	if (claimed !== 'claimed') return { ...report, outcome: claimed };
+	// before claiming: a claim taken and then abandoned would hold the tick until its lease lapsed
+	const stripe = requireStripe(app.stripe);
+	const claim = await TickClaim.take(app, tick);
+	if (!(claim instanceof TickClaim)) return { ...report, outcome: claim };
+	const collectionMethods = new CollectionMethods(stripe);
 	const servers = await app.store.db.selectFrom('servers').select('id').orderBy('id').execute();
+	const progress = new RunProgress(app, report, servers.length);
+	claim.keepAlive(() => progress.log());
 	let next = 0;
 	const worker = async () => {
-		while (next < servers.length) {
+		// a run that lost its claim (taken over after a stall) stops; the other instance bills the rest
+		while (next < servers.length && !claim.lost) {
 			const { id } = servers[next++];
 			try {
-				await openChargeFor(app, id, 'invoice', tick);
+				await openChargeFor(app, id, 'invoice', tick, collectionMethods);
 				report.invoiced++;
 			} catch (error) {
 				const expected = error instanceof Failure && ['BELOW_MINIMUM', 'NOTHING_TO_BILL', 'CHARGE_PENDING'].includes(error.code);
@@ -95,32 +103,31 @@ export async function runBillingTick(app: App, tick: number): Promise<TickReport
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-	await app.store.db.updateTable('billing_ticks').set({ finished_at: app.clock() }).where('tick', '=', tick).execute();
-	app.logger.info(report, 'billing tick done');
+	try {
+		await Promise.all(Array.from({ length: concurrency(app.config.stripe.maxRps) }, worker));
+	} finally {
+		claim.release();
+	}
+	await claim.finish();
+	app.logger.info(progress.fields(), claim.lost ? 'billing tick taken over by another instance' : 'billing tick done');
 	return report;
 }
 
-/** Claims a tick in the database: the primary key lets exactly one instance (or run) bill it. */
-async function claim(app: App, tick: number): Promise<'claimed' | 'already-done' | 'taken-by-another-instance'> {
-	const now = app.clock();
-	const inserted = await app.store.db
-		.insertInto('billing_ticks')
-		.values({ tick, started_at: now, finished_at: null })
-		.onConflict((oc) => oc.column('tick').doNothing())
-		.returning('tick')
-		.executeTakeFirst();
-	if (inserted) return 'claimed';
-	const row = await app.store.db.selectFrom('billing_ticks').selectAll().where('tick', '=', tick).executeTakeFirstOrThrow();
-	if (row.finished_at !== null) return 'already-done';
-	if (now - row.started_at < STALE_TICK_MS) return 'taken-by-another-instance';
-	// its instance died: take it over, unless someone else just did
-	const taken = await app.store.db
-		.updateTable('billing_ticks')
-		.set({ started_at: now })
-		.where('tick', '=', tick)
-		.where('started_at', '=', row.started_at)
-		.where('finished_at', 'is', null)
-		.executeTakeFirst();
-	return Number(taken.numUpdatedRows) > 0 ? 'claimed' : 'taken-by-another-instance';
+/**
+ * Servers billed at once: enough to keep STRIPE_MAX_RPS busy over Stripe's latency (a few
+ * hundred ms a call), while the ledger stays per-server serialized.
+ */
+const concurrency = (maxRps: number) => Math.min(32, Math.max(4, Math.ceil(maxRps / 4)));
+
+/**
+ * Ticks a crash left unfinished are billed again once their claim lapses: servers already
+ * charged for the tick are found by their (server, tick) charge and not billed twice.
+ */
+export async function resumeUnfinishedTicks(app: App): Promise<void> {
+	for (const { tick, lapsesAt } of await unfinishedTicks(app)) {
+		const wait = Math.max(0, lapsesAt - app.clock());
+		if (wait > 0) await sleep(wait, undefined, { ref: false });
+		app.logger.info({ tick: new Date(tick).toISOString() }, 'resuming a billing tick left unfinished');
+		await runBillingTick(app, tick);
+	}
 }

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import type { StripeConfig } from '../config';
 import { Failure, stripeNotConfigured } from '../errors';
+import { pacedHttpClient, StripePacer } from './pacer';
 
 /** The Stripe API version this code is written against (stripe-node 23's pin). */
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
@@ -8,12 +9,15 @@ export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
 /**
  * One Stripe client per process. STRIPE_API_BASE points it at another Stripe-compatible
  * API (stripe-mock, the test double); the SDK's retries reuse each request's idempotency key.
+ * Every request, retries included, goes through `pacer` (STRIPE_MAX_RPS): Stripe answers
+ * more than 25 requests/s in test mode (100 live) with 429s.
  */
-export function createStripe(config: StripeConfig): Stripe | undefined {
+export function createStripe(config: StripeConfig, pacer = new StripePacer(config.maxRps)): Stripe | undefined {
 	if (!config.secretKey) return undefined;
 	const base = config.apiBase;
 	return new Stripe(config.secretKey, {
 		apiVersion: STRIPE_API_VERSION,
+		httpClient: pacedHttpClient(pacer),
 		maxNetworkRetries: 2,
 		timeout: 20_000,
 		appInfo: { name: 'server-billing', version: '0.1.0' },

@@ -1,0 +1,127 @@
+import SQLite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBillingClient } from '../../src/lib/client';
+import { startBilling, type BillingSetup } from '../support/billing';
+import { expectConsistentLedger, readCharges } from '../support/ledger';
+import { until } from '../support/until';
+
+const ADMIN_TOKEN = 'billing-run-admin-token-0123456789';
+const FLEET = 30;
+/** the fleet and this machine (the local server) */
+const SERVERS = FLEET + 1;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+let setup: BillingSetup | undefined;
+afterEach(async () => {
+	await setup?.close();
+	setup = undefined;
+});
+
+/** The built server with STRIPE_MAX_RPS and a fleet of remote servers, each up (and metered) for the last two hours. */
+async function fleetBilling(maxRps: number): Promise<BillingSetup> {
+	const billing = await startBilling('sqlite', { ADMIN_TOKEN, STRIPE_MAX_RPS: String(maxRps), MUTATION_RATE_LIMIT: '100000' });
+	const admin = createBillingClient(billing.server.url, { token: ADMIN_TOKEN });
+	const now = Date.now();
+	for (let i = 0; i < FLEET; i++) {
+		const { token } = await admin.addServer.mutate({ id: `web-${i}`, name: `Web ${i}`, meteringStart: iso(now - 2 * 3600_000) });
+		const agent = createBillingClient(billing.server.url, { token });
+		await agent.heartbeat.mutate({ beats: [{ bootTime: iso(now - 2 * 3600_000), seenAt: iso(now - 5_000) }] });
+	}
+	return billing;
+}
+
+/** The most requests the double saw start in any window [t, t + 1 s). */
+function busiestSecond(times: number[]): number {
+	const sorted = [...times].sort((a, b) => a - b);
+	let most = 0;
+	for (let i = 0, j = 0; i < sorted.length; i++) {
+		while (sorted[i] - sorted[j] >= 1000) j++;
+		most = Math.max(most, i - j + 1);
+	}
+	return most;
+}
+
+/** Invoices at Stripe per server (by the metadata every invoice carries). */
+function invoicesPerServer(setup: BillingSetup): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const invoice of setup.double.invoices()) {
+		const serverId = invoice.metadata?.server_id ?? '';
+		counts.set(serverId, (counts.get(serverId) ?? 0) + 1);
+	}
+	return counts;
+}
+
+async function expectEveryServerBilledOnce(setup: BillingSetup) {
+	const perServer = invoicesPerServer(setup);
+	expect(perServer.size, 'servers invoiced').toBe(SERVERS);
+	expect(
+		[...perServer.values()].every((n) => n === 1),
+		'one invoice per server'
+	).toBe(true);
+	expect(setup.double.invoices().every((i) => i.status === 'open')).toBe(true);
+	const charges = await readCharges(setup.env.DATABASE_URL);
+	expect(charges.filter((c) => c.status === 'pending')).toHaveLength(SERVERS);
+	for (const server of new Set(charges.map((c) => c.server_id))) expectConsistentLedger(charges.filter((c) => c.server_id === server));
+}
+
+describe('the billing run under Stripe’s rate limit', () => {
+	it('paces every Stripe call at STRIPE_MAX_RPS, pauses everyone on a 429, and invoices each server once', async () => {
+		setup = await fleetBilling(5);
+		const { double } = setup;
+		const rateLimited = double.fault({ method: 'POST', path: '/v1/invoiceitems', nth: 6, kind: 429 });
+		const admin = createBillingClient(setup.server.url, { token: ADMIN_TOKEN });
+		const report = await admin.billNow.mutate();
+		expect(report).toMatchObject({ outcome: 'billed', invoiced: SERVERS, skipped: 0, failed: 0 });
+		await expectEveryServerBilledOnce(setup);
+
+		const times = double.requests.map((r) => r.time);
+		expect(busiestSecond(times), 'requests in any one second (5, a few ms of jitter aside)').toBeLessThanOrEqual(6);
+		// one customer lookup for the whole run, then invoice, item, finalize per server
+		expect(double.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/customers/'))).toHaveLength(1);
+		// the refused request was resent, and nothing at all started during the pause (no Retry-After: 1 s)
+		expect(rateLimited.hits).toBe(1);
+		const refused = double.requests.findIndex((r) => r.status === 429);
+		const next = double.requests[refused + 1];
+		expect(next.time - double.requests[refused].time).toBeGreaterThanOrEqual(1000 - 5);
+		expect(double.requests.filter((r) => r.path === '/v1/invoiceitems')).toHaveLength(SERVERS + 1);
+		expect(setup.server.output()).toContain('billing run progress');
+		expect(setup.server.output()).not.toContain('"level":50');
+	}, 120_000);
+
+	it('a run killed mid-way is finished after a restart, every server billed exactly once', async () => {
+		setup = await fleetBilling(10);
+		const { double } = setup;
+		// the 12th invoice is created at Stripe but its answer never arrives: a crash in the worst place
+		double.fault({ method: 'POST', path: '/v1/invoices', nth: 12, kind: 'stall' });
+		const admin = createBillingClient(setup.server.url, { token: ADMIN_TOKEN });
+		const run = admin.billNow.mutate().catch(() => 'killed');
+		const creations = () => double.requests.filter((r) => r.method === 'POST' && r.path === '/v1/invoices').length;
+		await until(() => creations() >= 14, 'fourteen invoice creations', 60_000);
+		await setup.server.kill();
+		expect(await run).toBe('killed');
+		const before = invoicesPerServer(setup);
+		expect(before.size, 'some servers invoiced before the crash, not all').toBeLessThan(SERVERS);
+
+		// the restarted instance finds the tick it claimed unfinished and resumes it once the claim lapses
+		await setup.restart();
+		await until(
+			() => invoicesPerServer(setup!).size === SERVERS && double.invoices().every((i) => i.status === 'open'),
+			'every server invoiced',
+			90_000,
+			200
+		);
+		const db = new SQLite(setup.env.DATABASE_URL, { readonly: true });
+		await until(
+			() => (db.prepare('select count(*) as n from billing_ticks where finished_at is null').get() as { n: number }).n === 0,
+			'the tick finished',
+			30_000,
+			200
+		);
+		db.close();
+		await expectEveryServerBilledOnce(setup);
+		expect(setup.server.output()).toContain('resuming a billing tick left unfinished');
+		// no charge created twice at Stripe: one invoice-creating key per charge, whatever was resent
+		const keys = new Set(double.requests.filter((r) => r.method === 'POST' && r.path === '/v1/invoices').map((r) => r.idempotencyKey));
+		expect(keys.size).toBe(SERVERS);
+	}, 180_000);
+});
