@@ -36,9 +36,9 @@ export const addServer = adminProcedure
 	)
 	.mutation(({ ctx, input }) => {
 		// bounded by the currency in use: a year at this rate must be one chargeable amount
-		const cur = ctx.app.config.currency;
-		if (input.hourlyRate !== undefined && parseRate(input.hourlyRate)! > maxRateMicros(cur)) {
-			throw new Failure('INVALID_INPUT', 'BAD_REQUEST', `hourlyRate ${rateBound(cur)}`);
+		const { currency: cur, monthlyCapMinor } = ctx.app.config;
+		if (input.hourlyRate !== undefined && parseRate(input.hourlyRate)! > maxRateMicros(cur, monthlyCapMinor)) {
+			throw new Failure('INVALID_INPUT', 'BAD_REQUEST', `hourlyRate ${rateBound(cur, monthlyCapMinor)}`);
 		}
 		return add(ctx.app.store, input, ctx.app.clock());
 	});
