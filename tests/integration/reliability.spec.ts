@@ -10,6 +10,9 @@ import { expectConsistentLedger, readCharges } from '../support/ledger';
 import { startExpectingFailure } from '../support/server';
 import { until } from '../support/until';
 
+/** ¥100 a second is more than a year of it fits in one Stripe amount: a monthly cap keeps that rate valid (config/bounds.ts) */
+const FAST_RATE_CAP = '8000000';
+
 let setup: BillingSetup | undefined;
 let mountPoint: string | undefined;
 afterEach(async () => {
@@ -148,13 +151,13 @@ describe('crashes (SIGKILL) and restarts', () => {
 			expectConsistentLedger(charges, setup.double);
 			// run a little so the next charge is above Stripe's minimum (¥100 a second here is too
 			// much for a default rate, so bump the usage by waiting on a fast rate instead)
-			await setup.restart({ HOURLY_RATE: '360000' });
+			await setup.restart({ HOURLY_RATE: '360000', MONTHLY_CAP: FAST_RATE_CAP });
 			await new Promise((r) => setTimeout(r, 1100));
 		}
 	}, 120_000);
 
 	it('kills during billing writes at random moments never double-bill or lose a second', async () => {
-		setup = await startBilling('sqlite', { HOURLY_RATE: '360000', MUTATION_RATE_LIMIT: '1000' });
+		setup = await startBilling('sqlite', { HOURLY_RATE: '360000', MONTHLY_CAP: FAST_RATE_CAP, MUTATION_RATE_LIMIT: '1000' });
 		const { double } = setup;
 		for (let round = 0; round < 6; round++) {
 			double.setLatency(round * 15);

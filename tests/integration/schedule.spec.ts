@@ -5,6 +5,9 @@ import { expectConsistentLedger, readCharges } from '../support/ledger';
 import { startServer, type TestServer } from '../support/server';
 import { until } from '../support/until';
 
+/** ¥100 a second is more than a year of it fits in one Stripe amount: a monthly cap keeps that rate valid (config/bounds.ts) */
+const FAST_RATE_CAP = '8000000';
+
 let setup: BillingSetup | undefined;
 let second: TestServer | undefined;
 afterEach(async () => {
@@ -25,7 +28,7 @@ async function customerWithCard(setup: BillingSetup) {
 describe('automatic billing on BILLING_SCHEDULE', () => {
 	it('two instances on one PostgreSQL bill each tick once, up to the tick, charging the saved card', async () => {
 		// ¥100 a second, a tick every 2 seconds
-		setup = await startBilling('postgres', { HOURLY_RATE: '360000' });
+		setup = await startBilling('postgres', { HOURLY_RATE: '360000', MONTHLY_CAP: FAST_RATE_CAP });
 		const customer = await customerWithCard(setup);
 		const env = { ...setup.env, STRIPE_CUSTOMER_ID: customer.id, BILLING_SCHEDULE: '*/2 * * * * *' };
 		await setup.restart(env);
@@ -74,7 +77,7 @@ describe('automatic billing on BILLING_SCHEDULE', () => {
 	}, 60_000);
 
 	it('billNow bills a tick once however often it is pressed', async () => {
-		setup = await startBilling('sqlite', { HOURLY_RATE: '360000', MUTATION_RATE_LIMIT: '1000' });
+		setup = await startBilling('sqlite', { HOURLY_RATE: '360000', MONTHLY_CAP: FAST_RATE_CAP, MUTATION_RATE_LIMIT: '1000' });
 		const client = createBillingClient(setup.server.url);
 		const reports = await Promise.all([client.billNow.mutate(), client.billNow.mutate(), client.billNow.mutate()]);
 		const outcomes = reports.map((r) => r.outcome).sort();

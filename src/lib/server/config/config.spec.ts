@@ -95,6 +95,9 @@ describe('configuration', () => {
 		expect(loadConfig({ CURRENCY: 'usd', HOURLY_RATE: '113.84' }).rateMicros).toBe(113_840_000n);
 		expect(problems({ MONTHLY_CAP: '8333334' })).toMatch(/MONTHLY_CAP must be at most 8333333/);
 		expect(loadConfig({ MONTHLY_CAP: '8333333' }).monthlyCapMinor).toBe(8_333_333n);
+		// a cap bounds every charge: the rate may then go up to the cap itself
+		expect(loadConfig({ HOURLY_RATE: '360000', MONTHLY_CAP: '8000000' }).hourlyRate).toBe('360000');
+		expect(problems({ HOURLY_RATE: '8000001', MONTHLY_CAP: '8000000' })).toContain('at most 8000000');
 	});
 
 	it('checks the proxy settings adapter-node reads', () => {

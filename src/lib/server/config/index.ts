@@ -84,8 +84,9 @@ function toConfig(env: Env): Config {
 	}
 	if (monthlyCapMinor !== undefined && monthlyCapMinor > maxMonthlyCapMinor())
 		problems.push(`MONTHLY_CAP ${capBound(cur)} (got "${env.MONTHLY_CAP}")`);
-	if (parseRate(env.HOURLY_RATE)! > maxRateMicros(cur))
-		problems.push(`HOURLY_RATE ${rateBound(cur)} (got "${env.HOURLY_RATE.slice(0, 40)}")`);
+	if (parseRate(env.HOURLY_RATE)! > maxRateMicros(cur, monthlyCapMinor)) {
+		problems.push(`HOURLY_RATE ${rateBound(cur, monthlyCapMinor)} (got "${env.HOURLY_RATE.slice(0, 40)}")`);
+	}
 	if (!env.ADMIN_TOKEN && !LOOPBACK.has(env.HOST)) {
 		problems.push(
 			`HOST=${env.HOST} would expose billing without sign-in: set ADMIN_TOKEN (16+ characters) to listen beyond 127.0.0.1, or leave HOST unset`

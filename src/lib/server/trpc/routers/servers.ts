@@ -14,9 +14,10 @@ const hourlyRate = z
 	.trim()
 	.refine((v) => parseRate(v) !== undefined, 'must be a decimal number with up to 6 decimal places');
 /** Bounded by the currency in use: a year at this rate must be one chargeable amount. */
-function checkRate(cur: Currency, hourlyRate: string | undefined): void {
-	if (hourlyRate !== undefined && parseRate(hourlyRate)! > maxRateMicros(cur))
-		throw new Failure('INVALID_INPUT', `hourlyRate ${rateBound(cur)}`);
+function checkRate({ currency: cur, monthlyCapMinor }: { currency: Currency; monthlyCapMinor?: bigint }, hourlyRate: string | undefined) {
+	if (hourlyRate !== undefined && parseRate(hourlyRate)! > maxRateMicros(cur, monthlyCapMinor)) {
+		throw new Failure('INVALID_INPUT', `hourlyRate ${rateBound(cur, monthlyCapMinor)}`);
+	}
 }
 const toMs = (iso: string | undefined) => (iso === undefined ? undefined : Math.floor(Date.parse(iso) / 1000) * 1000);
 
@@ -43,7 +44,7 @@ export const addServer = adminProcedure
 			.strict()
 	)
 	.mutation(({ ctx, input }) => {
-		checkRate(ctx.app.config.currency, input.hourlyRate);
+		checkRate(ctx.app.config, input.hourlyRate);
 		return add(ctx.app.store, { ...input, meteringStart: toMs(input.meteringStart) }, ctx.app.clock());
 	});
 
@@ -63,7 +64,7 @@ export const updateServer = adminProcedure
 			.strict()
 	)
 	.mutation(async ({ ctx, input }) => {
-		checkRate(ctx.app.config.currency, input.hourlyRate);
+		checkRate(ctx.app.config, input.hourlyRate);
 		await update(ctx.app.store, { ...input, meteringStart: toMs(input.meteringStart) });
 		return { serverId: input.serverId };
 	});
