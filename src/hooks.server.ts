@@ -32,8 +32,8 @@ const context: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.ctx.locale) });
 };
 
-/** Paths anyone may reach: the webhook checks Stripe's signature itself, /healthz says nothing private. */
-const OPEN = ['/webhooks/stripe', '/healthz', '/signin'];
+/** Paths anyone may reach: the webhook checks Stripe's signature itself, /healthz says nothing private, /agent.mjs is code with no secret. */
+const OPEN = ['/webhooks/stripe', '/healthz', '/signin', '/agent.mjs'];
 
 /** Pages need a signed-in operator once ADMIN_TOKEN is set; the API answers 401 itself (per procedure). */
 const signIn: Handle = ({ event, resolve }) => {
