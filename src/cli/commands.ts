@@ -77,7 +77,8 @@ export async function invoice(session: Session, serverId: string | undefined) {
 }
 
 export async function servers(session: Session) {
-	const list = await session.client.servers.query();
+	// one batched request: the status brings the currency the rates are in
+	const [list, own] = await Promise.all([session.client.servers.query(), session.client.billingStatus.query()]);
 	if (session.json) return showJson(session, list);
 	const { t, view } = session;
 	if (list.length === 0) return session.print(t('noServers'));
@@ -85,10 +86,10 @@ export async function servers(session: Session) {
 	const rows = list.map((s) => [
 		s.id,
 		s.name,
-		s.hourlyRate ?? t('defaultRate'),
+		s.hourlyRate === null ? t('defaultRate') : `${formatRate(s.hourlyRate, own.currency, view.locale)}${t('perHour')}`,
 		s.isLocal ? t('local') : s.online ? t('online') : t('offline'),
 		time(s.lastSeenAt, view),
-		duration(s.uptimeSeconds, view)
+		s.bootTime === null ? '—' : duration(s.uptimeSeconds, view)
 	]);
 	session.print(table(header, rows));
 }

@@ -66,7 +66,14 @@ async function main(argv: string[]): Promise<number> {
 		print: (text) => console.log(text)
 	};
 	const failed = (error: unknown) => {
-		throw new ReportedError(describeFailure(error, url, Boolean(token)));
+		const given = {
+			'--rate': values.rate,
+			'--id': values.id,
+			'--name': values.name,
+			'--server': values.server,
+			'--customer': values.customer
+		};
+		throw new ReportedError(describeFailure(error, url, Boolean(token), given));
 	};
 	const serverId = values.server;
 	switch (command) {

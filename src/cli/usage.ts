@@ -57,6 +57,7 @@ export async function exportCsv(session: Session, what: string, query: Partial<U
 		}
 	);
 	if (response.status === 401) throw new Error(`The server at ${session.url} needs --token <ADMIN_TOKEN> (or SERVER_BILLING_TOKEN)`);
+	if (response.status === 404) throw new Error(`The server at ${session.url} does not offer ${url.pathname}: is it an older version?`);
 	if (!response.ok || !response.body) throw new Error(`GET ${url.pathname}: ${response.status} ${firstLine(await response.text())}`);
 	await pipeline(
 		Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
