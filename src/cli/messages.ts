@@ -39,10 +39,10 @@ const ja: Record<CliMessage, string> = {
 	billableSince: '課金開始',
 	amountDue: '未請求額',
 	stripeOff: 'サーバーで Stripe が設定されていません。計測はできますが請求はできません。',
-	chargeCreated: '請求 #{id}: Payment Intent {stripeId}、{amount}({period})、{status}。',
+	chargeCreated: '請求 #{id}: Payment Intent {stripeId}、{amount}（{period}）、{status}。',
 	payOnDashboard: 'お客様がダッシュボードで支払います。',
-	invoiceCreated: '請求 #{id}: 請求書 {stripeId}、{amount}({period})、{status}。',
-	serverAdded: 'サーバー {id} を追加しました。エージェントトークン(この一度だけ表示):',
+	invoiceCreated: '請求 #{id}: 請求書 {stripeId}、{amount}（{period}）、{status}。',
+	serverAdded: 'サーバー {id} を追加しました。エージェントトークン（この一度だけ表示）:',
 	agentHint: '対象マシンで: curl -o server-billing-agent.mjs {url}/agent.mjs && node server-billing-agent.mjs --url {url} --token {token}',
 	colId: 'ID',
 	colName: '名前',
@@ -55,7 +55,7 @@ const ja: Record<CliMessage, string> = {
 	noServers: 'サーバーはありません。',
 	colStart: '開始',
 	colSeconds: '時間',
-	colAmount: '金額(概算)',
+	colAmount: '金額（概算）',
 	total: '合計'
 };
 
