@@ -47,7 +47,9 @@ export function runAgent(options: AgentOptions): { stop(): Promise<void> } {
 			for (const [boot, seen] of sent) if (backlog.get(boot) === seen) backlog.delete(boot);
 			log(`heartbeat: ${result.accepted} sent, up since ${beats.at(-1)?.bootTime}`);
 		} catch (error) {
-			log(`heartbeat to ${options.url} failed, will retry (${backlog.size} kept): ${error instanceof Error ? error.message : String(error)}`);
+			log(
+				`heartbeat to ${options.url} failed, will retry (${backlog.size} kept): ${error instanceof Error ? error.message : String(error)}`
+			);
 		}
 	}
 

@@ -84,7 +84,11 @@ describe('the bundled agent at /agent.mjs', () => {
 
 		const running = runAgent(path, url, token);
 		agent = running.child;
-		await until(() => /heartbeat to http:\/\/\S+ failed, will retry \(1 kept\): fetch failed/.test(running.output()), 'the agent to keep a failed beat', 20_000);
+		await until(
+			() => /heartbeat to http:\/\/\S+ failed, will retry \(1 kept\): fetch failed/.test(running.output()),
+			'the agent to keep a failed beat',
+			20_000
+		);
 		server = await startServer(env);
 		await until(() => /heartbeat: 1 sent/.test(running.output()), 'the kept beat to be delivered', 20_000);
 		const web2 = (await admin.servers.query()).find((s) => s.id === 'web-2');
