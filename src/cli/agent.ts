@@ -48,7 +48,7 @@ export function runAgent(options: AgentOptions): { stop(): Promise<void> } {
 			log(`heartbeat: ${result.accepted} sent, up since ${beats.at(-1)?.bootTime}`);
 		} catch (error) {
 			log(
-				`heartbeat to ${options.url} failed, will retry (${backlog.size} kept): ${error instanceof Error ? error.message : String(error)}`
+				`heartbeat failed, will retry (${backlog.size} kept): ${error instanceof Error ? error.message : String(error)} (${options.url})`
 			);
 		}
 	}

@@ -85,7 +85,7 @@ describe('the bundled agent at /agent.mjs', () => {
 		const running = runAgent(path, url, token);
 		agent = running.child;
 		await until(
-			() => /heartbeat to http:\/\/\S+ failed, will retry \(1 kept\): fetch failed/.test(running.output()),
+			() => /heartbeat failed, will retry \(1 kept\): fetch failed \(http:\/\/127\.0\.0\.1:\d+\)/.test(running.output()),
 			'the agent to keep a failed beat',
 			20_000
 		);
