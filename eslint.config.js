@@ -7,7 +7,7 @@ import svelteConfig from './svelte.config.js';
 
 /** As `sv create` sets it up: recommended JS, TypeScript and Svelte rules, formatting left to Prettier. */
 export default ts.config(
-	{ ignores: ['build/', '.svelte-kit/', 'bench/results/', 'data/', 'node_modules/'] },
+	{ ignores: ['build/', 'dist/', '.svelte-kit/', 'bench/results/', 'data/', 'node_modules/'] },
 	js.configs.recommended,
 	...ts.configs.recommended,
 	...svelte.configs.recommended,

@@ -38,8 +38,8 @@ function clientAddress(event: RequestEvent): string {
 	}
 }
 
-/** Paths anyone may reach: the webhook checks Stripe's signature itself, /healthz says nothing private. */
-const OPEN = ['/webhooks/stripe', '/healthz', '/signin'];
+/** Paths anyone may reach: the webhook checks Stripe's signature itself, /healthz says nothing private, /agent.mjs is code with no secret. */
+const OPEN = ['/webhooks/stripe', '/healthz', '/signin', '/agent.mjs'];
 
 /** Pages need a signed-in operator once ADMIN_TOKEN is set; the API answers 401 itself (per procedure). */
 const signIn: Handle = ({ event, resolve }) => {

@@ -1,5 +1,14 @@
+import { uptime } from 'node:os';
 import { createBillingClient } from '../lib/client';
-import { fileUptime, systemUptime } from '../lib/server/metering/uptime';
+import { fileUptime, type UptimeSource } from '../lib/server/metering/uptime';
+
+/**
+ * This machine's boot = now − os.uptime(): the number systeminformation reads too, without
+ * the dependency, so the agent bundles into one file that needs nothing but Node.
+ */
+export const osUptime: UptimeSource = {
+	bootTime: (now) => Math.round((now - uptime() * 1000) / 1000) * 1000
+};
 
 export interface AgentOptions {
 	url: string;
@@ -17,7 +26,7 @@ export interface AgentOptions {
  */
 export function runAgent(options: AgentOptions): { stop(): Promise<void> } {
 	const client = createBillingClient(options.url, { token: options.token });
-	const source = options.bootTimeFile ? fileUptime(options.bootTimeFile) : systemUptime;
+	const source = options.bootTimeFile ? fileUptime(options.bootTimeFile) : osUptime;
 	const log = options.log ?? ((line: string) => console.log(line));
 	/** boot time (ms) → latest time seen up (ms) */
 	const backlog = new Map<number, number>();
@@ -36,9 +45,11 @@ export function runAgent(options: AgentOptions): { stop(): Promise<void> } {
 			const result = await client.heartbeat.mutate({ beats });
 			// forget what was delivered, unless a newer sighting of that boot arrived meanwhile
 			for (const [boot, seen] of sent) if (backlog.get(boot) === seen) backlog.delete(boot);
-			log(`heartbeat: ${result.accepted} sent, up since ${beats[beats.length - 1].bootTime}`);
+			log(`heartbeat: ${result.accepted} sent, up since ${beats.at(-1)?.bootTime}`);
 		} catch (error) {
-			log(`heartbeat failed, will retry (${backlog.size} kept): ${error instanceof Error ? error.message : String(error)}`);
+			log(
+				`heartbeat failed, will retry (${backlog.size} kept): ${error instanceof Error ? error.message : String(error)} (${options.url})`
+			);
 		}
 	}
 

@@ -1,123 +1,145 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { App } from '../lib/server/app';
-import { ConfigError, loadConfig } from '../lib/server/config';
-import { createLogger } from '../lib/server/log';
-import { createCaller } from '../lib/server/trpc/router';
-import { operatorContext } from '../lib/server/trpc/context';
-import { runAgent } from './agent';
-import { formatMinor, printStatus } from './status';
+import { createBillingClient } from '../lib/client';
+import type { Locale } from '../lib/format';
+import { agentCommand } from './agent-command';
+import * as commands from './commands';
+import { describeFailure, UsageError } from './errors';
+import { cliTranslator } from './messages';
+import { exportCsv, parseBucket, parseTime, usage } from './usage';
 
 const USAGE = `Usage: server-billing <command> [options]
 
-Commands:
-  status              this machine's uptime and unbilled amount (as the prototype printed)
+Commands (they talk to a running server through its API; none opens a database):
+  status              a server's uptime and unbilled amount (as the prototype printed)
   charge              bill the unbilled usage as a Stripe Payment Intent (paid on the dashboard)
   invoice             bill the unbilled usage as a finalized Stripe invoice
+  servers             every server, online or not, and when it was last seen
   add-server          register a remote server: --id web-2 --name "Web 2" [--rate 120]; prints its agent token
-  agent               on another machine: --url http://billing:8000 --token <agent token> [--interval 30]
+  usage               metered time per --bucket hour|day|month [--from 2026-11-01] [--to …] [--customer <id>]
+  export usage|charges  CSV to stdout or --out <file> (same filters as usage)
+  agent               on another machine: --url https://billing.example.com --token <agent token> [--interval 30]
 Options:
-  --server <id>       another server than this machine
-  --json              print JSON instead of text
-  --lang <en|ja>      language of amounts and labels
-Configuration comes from .env and the environment, as for the server.`;
+  --url <url>         the server (or SERVER_BILLING_URL; default http://localhost:8000)
+  --token <token>     its ADMIN_TOKEN (or SERVER_BILLING_TOKEN)
+  --server <id>       another server than the billing server's own machine
+  --json              print the API's JSON instead of text
+  --lang <en|ja>      language of labels, amounts and times (default from LANG)
+  --tz <zone>         time zone of the times shown, e.g. Asia/Tokyo (default this machine's)`;
+
+const OPTIONS = {
+	url: { type: 'string' },
+	token: { type: 'string' },
+	server: { type: 'string' },
+	customer: { type: 'string' },
+	json: { type: 'boolean', default: false },
+	lang: { type: 'string' },
+	tz: { type: 'string' },
+	id: { type: 'string' },
+	name: { type: 'string' },
+	rate: { type: 'string' },
+	from: { type: 'string' },
+	to: { type: 'string' },
+	bucket: { type: 'string', default: 'day' },
+	out: { type: 'string' },
+	help: { type: 'boolean', short: 'h', default: false }
+} as const;
 
 async function main(argv: string[]): Promise<number> {
-	const { positionals, values } = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		options: {
-			server: { type: 'string' },
-			json: { type: 'boolean', default: false },
-			lang: { type: 'string', default: 'en' },
-			id: { type: 'string' },
-			name: { type: 'string' },
-			rate: { type: 'string' },
-			url: { type: 'string' },
-			token: { type: 'string' },
-			interval: { type: 'string', default: '30' },
-			help: { type: 'boolean', short: 'h', default: false }
-		}
-	});
-	const [command] = positionals;
+	// the agent has its own options (and runs from the bundled /agent.mjs too)
+	if (argv[0] === 'agent') return agentCommand(argv.slice(1));
+	const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+	const [command, subject] = positionals;
 	if (values.help || !command) {
 		console.log(USAGE);
-		return command || values.help ? 0 : 2;
+		return values.help ? 0 : 2;
 	}
-	if (command === 'agent') return agent(values);
-	if (existsSync(process.env.ENV_FILE ?? '.env')) process.loadEnvFile(process.env.ENV_FILE ?? '.env');
-	const config = loadConfig(process.env);
-	// logs go to stderr so stdout stays the command's output
-	const app = await App.open(config, { sampling: false, logger: createLogger(config.debug, process.stderr) });
-	try {
-		const locale = values.lang === 'ja' ? 'ja' : 'en';
-		const caller = createCaller(operatorContext(app, locale));
-		switch (command) {
-			case 'status': {
-				const status = await caller.billingStatus({ serverId: values.server, locale });
-				console.log(values.json ? JSON.stringify(status, null, 2) : printStatus(status, locale));
-				return 0;
-			}
-			case 'charge': {
-				const intent = await caller.createPaymentIntent({ serverId: values.server });
-				const { clientSecret: _secret, ...shown } = intent;
-				console.log(
-					values.json
-						? JSON.stringify(shown, null, 2)
-						: `Charge #${intent.chargeId}: Payment Intent ${intent.paymentIntentId} for ${formatMinor(intent.amountMinor, intent.currency, locale)} (${intent.periodStart} → ${intent.periodEnd}), ${intent.status}.\nThe customer pays it on the dashboard.`
-				);
-				return 0;
-			}
-			case 'invoice': {
-				const invoice = await caller.createInvoice({ serverId: values.server });
-				console.log(
-					values.json
-						? JSON.stringify(invoice, null, 2)
-						: `Charge #${invoice.chargeId}: invoice ${invoice.invoiceId} for ${formatMinor(invoice.amountMinor, invoice.currency, locale)} (${invoice.periodStart} → ${invoice.periodEnd}), ${invoice.status}.\n${invoice.hostedInvoiceUrl ?? ''}`
-				);
-				return 0;
-			}
-			case 'add-server': {
-				if (!values.id || !values.name) throw new Error('add-server needs --id and --name');
-				const added = await caller.addServer({ id: values.id, name: values.name, hourlyRate: values.rate });
-				console.log(
-					values.json
-						? JSON.stringify(added, null, 2)
-						: `Server ${added.serverId} added. Its agent token (shown once):\n${added.token}\nOn that machine: npx server-billing agent --url <this server's URL> --token ${added.token}`
-				);
-				return 0;
-			}
-			default:
-				console.error(`Unknown command "${command}"\n\n${USAGE}`);
-				return 2;
+	const url = values.url ?? process.env.SERVER_BILLING_URL ?? 'http://localhost:8000';
+	if (!URL.canParse(url)) throw new UsageError(`--url: "${url}" is not a URL (e.g. http://localhost:8000)`);
+	const token = values.token ?? process.env.SERVER_BILLING_TOKEN ?? undefined;
+	const session: commands.Session = {
+		client: createBillingClient(url, { token }),
+		url,
+		token,
+		json: values.json,
+		view: { locale: locale(values.lang), timeZone: timeZone(values.tz) },
+		t: cliTranslator(locale(values.lang)),
+		print: (text) => console.log(text)
+	};
+	const failed = (error: unknown) => {
+		const given = {
+			'--rate': values.rate,
+			'--id': values.id,
+			'--name': values.name,
+			'--server': values.server,
+			'--customer': values.customer
+		};
+		throw new ReportedError(describeFailure(error, url, Boolean(token), given));
+	};
+	const serverId = values.server;
+	switch (command) {
+		case 'status':
+			return done(commands.status(session, serverId).catch(failed));
+		case 'charge':
+			return done(commands.charge(session, serverId).catch(failed));
+		case 'invoice':
+			return done(commands.invoice(session, serverId).catch(failed));
+		case 'servers':
+			return done(commands.servers(session).catch(failed));
+		case 'add-server': {
+			if (!values.id || !values.name) throw new UsageError('add-server needs --id and --name (e.g. --id web-2 --name "Web 2")');
+			const input = { id: values.id, name: values.name, ...(values.rate === undefined ? {} : { hourlyRate: values.rate }) };
+			return done(commands.addServer(session, input).catch(failed));
 		}
-	} finally {
-		await app.stop();
+		case 'usage':
+			return done(usage(session, usageQuery(values)).catch(failed));
+		case 'export':
+			return done(exportCsv(session, subject ?? '', usageQuery(values), values.out).catch(failed));
+		default:
+			throw new UsageError(`Unknown command "${command}"`);
 	}
 }
 
-/** Runs until SIGTERM/SIGINT, then sends a last heartbeat. Needs no database or .env. */
-async function agent(values: { url?: string; token?: string; interval?: string }): Promise<number> {
-	const token = values.token ?? process.env.AGENT_TOKEN;
-	if (!values.url || !token) throw new Error('agent needs --url and --token (or AGENT_TOKEN)');
-	const intervalSeconds = Number(values.interval);
-	if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 3600)
-		throw new Error('--interval must be 1 to 3600 seconds');
-	const running = runAgent({ url: values.url, token, intervalSeconds, bootTimeFile: process.env.BOOT_TIME_FILE || undefined });
-	await new Promise<void>((resolve) => {
-		process.once('SIGTERM', resolve);
-		process.once('SIGINT', resolve);
-	});
-	await running.stop();
-	return 0;
+/** A failure already put into words for the user. */
+class ReportedError extends Error {}
+
+const done = (work: Promise<void>) => work.then(() => 0);
+
+function locale(lang: string | undefined): Locale {
+	const chosen = lang ?? (process.env.LANG?.startsWith('ja') ? 'ja' : 'en');
+	if (chosen === 'en' || chosen === 'ja') return chosen;
+	throw new UsageError(`--lang: "${lang}" must be en or ja`);
+}
+
+function timeZone(tz: string | undefined): string | undefined {
+	if (tz === undefined) return undefined;
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: tz });
+		return tz;
+	} catch {
+		throw new UsageError(`--tz: "${tz}" is not a time zone (e.g. Asia/Tokyo, UTC)`);
+	}
+}
+
+function usageQuery(values: { server?: string; customer?: string; from?: string; to?: string; bucket: string }) {
+	const now = new Date();
+	const monthStart = new Date(now.getFullYear(), now.getMonth(), 1).toISOString();
+	return {
+		...(values.server ? { serverId: values.server } : {}),
+		...(values.customer ? { customerId: values.customer } : {}),
+		from: values.from ? parseTime('--from', values.from) : monthStart,
+		to: values.to ? parseTime('--to', values.to) : now.toISOString(),
+		bucket: parseBucket(values.bucket)
+	};
 }
 
 main(process.argv.slice(2)).then(
 	(code) => process.exit(code),
-	(error) => {
-		// expected failures (BELOW_MINIMUM, STRIPE_NOT_CONFIGURED, …) print their message and code
-		const code = error?.cause?.code ? ` [${error.cause.code}]` : '';
-		console.error(error instanceof ConfigError ? error.message : `Error: ${error?.message ?? error}${code}`);
-		process.exit(1);
+	(error: unknown) => {
+		// one line, never a stack or raw JSON: usage mistakes exit 2, failures 1
+		const usageMistake = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+		// node's parseArgs adds a paragraph about '--' to "Unknown option '--x'": the first sentence says it
+		const message = (error instanceof Error ? error.message : String(error)).split(/\n|\. To specify/)[0];
+		console.error(`Error: ${message}${usageMistake ? ' (see server-billing --help)' : ''}`);
+		process.exit(usageMistake ? 2 : 1);
 	}
 );
