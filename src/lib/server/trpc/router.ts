@@ -3,6 +3,7 @@ import { billingStatus } from './routers/billing';
 import { billNow, cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
 import { uptime } from './routers/metering';
 import { addServer, heartbeat, rotateAgentToken, servers } from './routers/servers';
+import { usage } from './routers/usage';
 
 /** The API at /api/trpc. Names from the design card; plain JSON, times as ISO strings. */
 export const appRouter = router({
@@ -17,7 +18,8 @@ export const appRouter = router({
 	servers,
 	addServer,
 	rotateAgentToken,
-	heartbeat
+	heartbeat,
+	usage
 });
 
 export type AppRouter = typeof appRouter;
