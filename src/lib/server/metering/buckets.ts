@@ -58,6 +58,11 @@ function calendarBucket(instant: number, size: BucketSize, timeZone: string): In
 	return { start: first.getTime(), end: addDays(first, 1).getTime() };
 }
 
+/** The last `days` calendar days in `timeZone`, today included: [midnight `days - 1` days ago, `now`). */
+export function lastDays(now: number, days: number, timeZone: string): Interval {
+	return { start: addDays(startOfDay(new TZDate(now, timeZone)), 1 - days).getTime(), end: now };
+}
+
 /**
  * The buckets covering [from, to): calendar hours, days or months in `timeZone`, the first
  * and last cut to the range, so the seconds in them add up to the seconds of the range.
