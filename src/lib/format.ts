@@ -81,7 +81,10 @@ export function formatDateTime(iso: string, locale: Locale | string, timeZone?: 
 	const key = `${locale}:${timeZone ?? ''}`;
 	let format = dateFormats.get(key);
 	if (!format) {
-		format = new Intl.DateTimeFormat(locale, timeZone ? { ...DATE_TIME, timeZone, timeZoneName: 'short' } : { dateStyle: 'medium', timeStyle: 'short' });
+		format = new Intl.DateTimeFormat(
+			locale,
+			timeZone ? { ...DATE_TIME, timeZone, timeZoneName: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }
+		);
 		dateFormats.set(key, format);
 	}
 	return format.format(new Date(iso));
@@ -98,4 +101,14 @@ export function formatDay(iso: string, locale: Locale | string, timeZone: string
 	let format = dayFormats.get(key);
 	if (!format) dayFormats.set(key, (format = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone })));
 	return format.format(new Date(iso));
+}
+
+const rangeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A period as one short range, the shared parts said once ("Nov 30, 2026, 09:00 – 12:00 UTC"). */
+export function formatPeriod(startIso: string, endIso: string, locale: Locale | string, timeZone: string): string {
+	const key = `${locale}:${timeZone}`;
+	let format = rangeFormats.get(key);
+	if (!format) rangeFormats.set(key, (format = new Intl.DateTimeFormat(locale, { ...DATE_TIME, timeZone, timeZoneName: 'short' })));
+	return format.formatRange(new Date(startIso), new Date(endIso));
 }

@@ -29,7 +29,8 @@ export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
 		caller.usage({ serverId, from: iso(month.start), to: iso(now), bucket: 'month' })
 	]);
 	const serverCount = servers.length < SHORT_LIST ? servers.length : await countServers(app.store);
-	const online = status.serverId === LOCAL_SERVER_ID || (status.lastSeenAt !== null && now - Date.parse(status.lastSeenAt) < ONLINE_WITHIN_MS);
+	const online =
+		status.serverId === LOCAL_SERVER_ID || (status.lastSeenAt !== null && now - Date.parse(status.lastSeenAt) < ONLINE_WITHIN_MS);
 	const projection = projectMonth({
 		monthToDateMinor: monthToDate.totalMinor,
 		now,
