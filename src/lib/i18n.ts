@@ -88,7 +88,6 @@ const en = {
 	older: 'Older',
 	newer: 'Newer',
 	historyPage: 'Charge history pages',
-	openInvoiceShort: 'Invoice ↗',
 	timesIn: 'Times in {zone}',
 	moreServers: 'and {count} more (open one with ?server=<id>, or list them all with the servers API)'
 };
@@ -183,7 +182,6 @@ const ja: Record<MessageKey, string> = {
 	older: '古い請求',
 	newer: '新しい請求',
 	historyPage: '請求履歴のページ',
-	openInvoiceShort: '請求書 ↗',
 	timesIn: '時刻は {zone}',
 	moreServers: 'ほか {count} 台(?server=<id> で表示、一覧は servers API で取得できます)'
 };

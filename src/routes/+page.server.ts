@@ -3,7 +3,8 @@ import { monthOf } from '$lib/server/billing/months';
 import { parseRate } from '$lib/server/billing/money';
 import { lastDays } from '$lib/server/metering/buckets';
 import { countServers, ONLINE_WITHIN_MS } from '$lib/server/metering/fleet';
-import { projectMonth } from '$lib/server/metering/projection';
+import { dailyChart } from '$lib/server/insight/chart';
+import { projectMonth } from '$lib/server/insight/projection';
 import { LOCAL_SERVER_ID } from '$lib/server/metering/servers';
 import { createCaller } from '$lib/server/trpc/router';
 
@@ -43,6 +44,7 @@ export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
 	return {
 		locale: locals.ctx.locale,
 		timeZone,
+		renderedAt: iso(now),
 		status,
 		charges: charges.items,
 		nextCursor: charges.nextCursor,
@@ -60,7 +62,8 @@ export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
 			projectedMinor: projection.projectedMinor,
 			capMinor: app.config.monthlyCapMinor === undefined ? null : Number(app.config.monthlyCapMinor)
 		},
-		daily: daily.buckets,
+		chart: dailyChart(daily.buckets, { currency: currency.code, exponent: currency.exponent }, locals.ctx.locale, timeZone),
+		chartRange: { from: iso(days.start), to: iso(now) },
 		refreshSeconds: 30,
 		signOut: Boolean(app.config.adminToken)
 	};
