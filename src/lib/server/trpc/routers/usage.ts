@@ -21,13 +21,11 @@ export const usageInput = z
  * bucket (seconds × the server's rate, rounded per bucket; the charges remain the truth:
  * minimum, increment and monthly cap apply to them only).
  */
-export const usage = adminProcedure
-	.input(usageInput)
-	.query(({ ctx, input }) =>
-		usageOf(ctx.app.store, ctx.app.config, {
-			serverId: input.serverId,
-			from: Date.parse(input.from),
-			to: Date.parse(input.to),
-			bucket: input.bucket
-		})
-	);
+export const usage = adminProcedure.input(usageInput).query(({ ctx, input }) =>
+	usageOf(ctx.app.store, ctx.app.config, {
+		serverId: input.serverId,
+		from: Date.parse(input.from),
+		to: Date.parse(input.to),
+		bucket: input.bucket
+	})
+);
