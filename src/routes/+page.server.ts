@@ -51,7 +51,6 @@ export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
 		// a big fleet shows its first servers here and a count
 		servers: serverCount > 1 ? servers : [],
 		serverCount,
-		online,
 		onlineWithinMs: ONLINE_WITHIN_MS,
 		money: { currency: currency.code, exponent: currency.exponent },
 		month: {
