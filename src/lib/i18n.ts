@@ -48,8 +48,6 @@ const en = {
 	createInvoice: 'Send an invoice instead',
 	invoiceCreated: 'Invoice created for {amount}.',
 	openInvoice: 'Open the invoice',
-	stripeJsFailed:
-		'Stripe.js could not be loaded, so card payment is unavailable right now. You can still send an invoice; the rest of this page keeps working.',
 	chargeFailed: 'The charge could not be created: {message}',
 	lastAttempt: 'Last attempt: {message}',
 	history: 'Charge history',
@@ -142,8 +140,6 @@ const ja: Record<MessageKey, string> = {
 	createInvoice: '代わりに請求書を送る',
 	invoiceCreated: '{amount} の請求書を作成しました。',
 	openInvoice: '請求書を開く',
-	stripeJsFailed:
-		'Stripe.js を読み込めなかったため、カード払いは現在利用できません。請求書の送付は可能で、このページの他の機能は引き続き使えます。',
 	chargeFailed: '請求を作成できませんでした: {message}',
 	lastAttempt: '前回の試行: {message}',
 	history: '請求履歴',
