@@ -44,7 +44,8 @@ const OPEN = ['/webhooks/stripe', '/healthz', '/signin', '/agent.mjs'];
 /** Pages need a signed-in operator once ADMIN_TOKEN is set; the API answers 401 itself (per procedure). */
 const signIn: Handle = ({ event, resolve }) => {
 	const path = event.url.pathname;
-	const isPage = !path.startsWith('/api/') && !path.startsWith('/_app/') && !OPEN.includes(path);
+	// exports answer 401 themselves, like the API: a script downloading CSV wants a status, not a sign-in page
+	const isPage = !path.startsWith('/api/') && !path.startsWith('/export/') && !path.startsWith('/_app/') && !OPEN.includes(path);
 	const read = event.request.method === 'GET' || event.request.method === 'HEAD';
 	if (isPage && event.locals.ctx.auth.role !== 'admin' && read) {
 		redirect(303, `/signin?next=${encodeURIComponent(path + event.url.search)}`);

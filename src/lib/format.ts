@@ -79,21 +79,56 @@ export function formatUptime(totalSeconds: number): string {
 	return `${hours}h ${String(minutes).padStart(2, '0')}m ${String(seconds).padStart(2, '0')}s`;
 }
 
+/**
+ * A duration for people, one style per language for every duration on the page: "2 h 5 min 9 s",
+ * "2時間5分9秒"; from a day on, days and hours ("9 d 22 h", "9日22時間").
+ */
 export function formatDuration(totalSeconds: number, locale: Locale | string): string {
 	const { hours, minutes, seconds } = splitDuration(totalSeconds);
+	if (hours >= 24) {
+		const days = Math.floor(hours / 24);
+		return locale === 'ja' ? `${days}日${hours % 24}時間` : `${days} d ${hours % 24} h`;
+	}
 	if (locale === 'ja') return `${hours}時間${minutes}分${seconds}秒`;
 	return `${hours} h ${minutes} min ${seconds} s`;
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** A date and time; given a time zone, in that zone and saying which ("30 Nov 2026, 09:00 UTC"). */
 export function formatDateTime(iso: string, locale: Locale | string, timeZone?: string): string {
 	// building an Intl formatter costs far more than using one: a history table needs dozens
 	const key = `${locale}:${timeZone ?? ''}`;
 	let format = dateFormats.get(key);
 	if (!format) {
-		format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+		format = new Intl.DateTimeFormat(
+			locale,
+			timeZone ? { ...DATE_TIME, timeZone, timeZoneName: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }
+		);
 		dateFormats.set(key, format);
 	}
 	return format.format(new Date(iso));
+}
+
+// dateStyle/timeStyle cannot be combined with timeZoneName: the same look, spelled out
+const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A calendar day in a time zone, short ("Nov 30", "11/30"). */
+export function formatDay(iso: string, locale: Locale | string, timeZone: string): string {
+	const key = `${locale}:${timeZone}`;
+	let format = dayFormats.get(key);
+	if (!format) dayFormats.set(key, (format = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone })));
+	return format.format(new Date(iso));
+}
+
+const rangeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A period as one short range, the shared parts said once ("Nov 30, 2026, 09:00 – 12:00 UTC"). */
+export function formatPeriod(startIso: string, endIso: string, locale: Locale | string, timeZone: string): string {
+	const key = `${locale}:${timeZone}`;
+	let format = rangeFormats.get(key);
+	if (!format) rangeFormats.set(key, (format = new Intl.DateTimeFormat(locale, { ...DATE_TIME, timeZone, timeZoneName: 'short' })));
+	return format.formatRange(new Date(startIso), new Date(endIso));
 }

@@ -29,7 +29,7 @@ describe('dashboard', () => {
 	it('renders server name, uptime, rate and amount in the first HTML', async () => {
 		const html = await (await fetch(server.url, { headers: { 'accept-language': 'en' } })).text();
 		expect(html).toContain('web-1');
-		expect(html).toMatch(/2h 0[45]m \d\ds/);
+		expect(html).toMatch(/2 h [45] min \d+ s/);
 		expect(html).toContain('¥100/h');
 		expect(html).toMatch(/¥2\d\d/); // ≈ 2.08 h × ¥100 = ¥208
 	});
@@ -53,7 +53,7 @@ describe('dashboard', () => {
 		await new Promise((r) => setTimeout(r, 1500));
 		await page.clock.runFor(27_500);
 		await expect.poll(() => calls.length).toBeGreaterThanOrEqual(1);
-		await expect.poll(() => page.getByTestId('uptime').textContent()).toMatch(/^0h 01m/);
+		await expect.poll(() => page.getByTestId('uptime').textContent()).toMatch(/^0 h 1 min/);
 		await context.close();
 	});
 

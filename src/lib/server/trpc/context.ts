@@ -1,4 +1,5 @@
-import type { Locale } from '../../format';
+import Negotiator from 'negotiator';
+import { LOCALES, type Locale } from '../../format';
 import type { App } from '../app';
 import { authenticate } from '../auth/authenticate';
 import { newRequestId } from '../log';
@@ -43,13 +44,13 @@ export function operatorContext(app: App, locale: Locale): Context {
 	return { app, auth: { role: 'admin' }, requestId: newRequestId(), clientKey: 'cli', locale };
 }
 
-/** The viewer's language: an explicit choice (cookie) first, then Accept-Language, then English. */
+/**
+ * The viewer's language: an explicit choice (cookie) first, then Accept-Language with its
+ * q-values honoured ("fr-FR, ja;q=0.5, en;q=0.8" is English), then English.
+ */
 export function pickLocale(cookie: string | undefined, acceptLanguage: string | null): Locale {
 	if (cookie === 'ja' || cookie === 'en') return cookie;
-	for (const part of (acceptLanguage ?? '').split(',')) {
-		const tag = part.split(';')[0].trim().toLowerCase();
-		if (tag.startsWith('ja')) return 'ja';
-		if (tag.startsWith('en')) return 'en';
-	}
-	return 'en';
+	if (!acceptLanguage) return 'en';
+	const preferred = new Negotiator({ headers: { 'accept-language': acceptLanguage } }).language(LOCALES as Locale[]);
+	return preferred === 'ja' ? 'ja' : 'en';
 }

@@ -4,6 +4,7 @@ import { billingStatus } from './routers/billing';
 import { billNow, cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
 import { uptime } from './routers/metering';
 import { addServer, heartbeat, rotateAgentToken, servers, updateServer } from './routers/servers';
+import { usage } from './routers/usage';
 
 /** The read-only procedures, checked to be queries: all a GET may run (the fast path answers only these). */
 const queries = { uptime, billingStatus, charges, servers } satisfies Record<string, AnyTRPCQueryProcedure>;
@@ -20,7 +21,8 @@ export const appRouter = router({
 	addServer,
 	updateServer,
 	rotateAgentToken,
-	heartbeat
+	heartbeat,
+	usage
 });
 
 export type AppRouter = typeof appRouter;
