@@ -4,12 +4,11 @@ import type { Context } from '../trpc/context';
 import type { JsonReply } from '../trpc/prototype';
 
 /**
- * Serialized billingStatus answers, reused while nothing they are made of can change: the
- * caller (role and identity: a body never crosses them), the locale, the input, the database
- * (store version) and the clock — through the second, this machine's uptime in seconds and its
- * current run (billing/status.ts). This machine's lastSeenAt is `now` itself: spliced in. A
- * server never seen has periodEnd = now: not kept. No store version (PostgreSQL, other
- * instances write): nothing is kept, every answer is made afresh.
+ * Serialized billingStatus answers, reused while nothing they are made of can change: the caller (role and identity: a
+ * body never crosses them), the locale, the input, the database (store version) and the clock — through the second, this
+ * machine's uptime in seconds and its current run (billing/status.ts). This machine's lastSeenAt is `now` itself: spliced
+ * in. A server never seen has periodEnd = now: not kept. No store version (PostgreSQL, where other instances write):
+ * nothing is kept, every answer is made afresh.
  */
 export class AnswerCache {
 	#entries = new Map<string, { reply: JsonReply; head?: string; tail?: string }>();
@@ -17,17 +16,19 @@ export class AnswerCache {
 
 	constructor(private readonly app: App) {}
 
-	async answer(ctx: Context, what: string, make: () => Promise<JsonReply>): Promise<JsonReply> {
+	/** A remembered answer is returned as it is, not wrapped in a promise: fewer promises, less for Node 20's promise hooks. */
+	answer(ctx: Context, what: string, make: () => Promise<JsonReply>): JsonReply | Promise<JsonReply> {
 		const key = this.#key(ctx, what);
 		const hit = key === undefined ? undefined : this.#entries.get(key);
 		if (hit?.head !== undefined)
 			return { ...hit.reply, body: hit.head + JSON.stringify(new Date(this.app.clock()).toISOString()) + hit.tail };
 		if (hit) return hit.reply;
-		const reply = await make();
-		// made within one key (no new second, write or run meanwhile): valid for the rest of it
-		const entry = key !== undefined && reply.status === 200 && key === this.#key(ctx, what) ? entryOf(reply) : undefined;
-		if (entry && this.#entries.size < 1000) this.#entries.set(key!, entry);
-		return reply;
+		return make().then((reply) => {
+			// made within one key (no new second, write or run meanwhile): valid for the rest of it
+			const entry = key !== undefined && reply.status === 200 && key === this.#key(ctx, what) ? entryOf(reply) : undefined;
+			if (entry && this.#entries.size < 1000) this.#entries.set(key!, entry);
+			return reply;
+		});
 	}
 
 	#key({ auth, locale }: Context, what: string): string | undefined {

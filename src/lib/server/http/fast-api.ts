@@ -10,18 +10,17 @@ import { chosenLocale, contextFacts, hostAllowed, logRequest, securityHeaders } 
 
 /** adapter-node's handler signature: answer, or call `next` to let SvelteKit answer. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-type Answer = (ctx: Context) => Promise<Reply>;
+type Answer = (ctx: Context) => Reply | Promise<Reply>;
 
 const TRPC_PATH = /^\/api\/trpc\/([\w$]+(?:,[\w$]+)*)$/;
 /** printable ASCII without '#': read here exactly as `new URL` reads it for SvelteKit and tRPC */
 const PLAIN_URL = /^[\x21-\x22\x24-\x7e]*$/;
 
 /**
- * The hot reads without SvelteKit's per-request Request/Response: GET queries on /api/trpc
- * (one, or a batch) through tRPC's createCaller, and the prototype's GET /api/billing-status
- * and /api/uptime, under the hooks' request policy, with the routes' bytes (fast-path.spec.ts).
- * Anything else — other methods, bodies, unknown or non-query procedures, input that does not
- * parse, streaming, `?lang=`, proxy setups not plainly read — goes to SvelteKit untouched.
+ * Hot reads without SvelteKit's per-request Request/Response: GET queries on /api/trpc (one or a batch, through createCaller)
+ * and the prototype's GET /api/billing-status and /api/uptime, under the hooks' request policy, with the routes' bytes
+ * (fast-path.spec.ts). All else — other methods, bodies, unknown or non-query procedures, unparsable input, streaming,
+ * `?lang=`, proxy setups not plainly read — goes to SvelteKit untouched.
  */
 export function createFastApi(app: App, env: Record<string, string | undefined>): NodeHandler | undefined {
 	const reader = nodeRequestReader(env);
@@ -45,10 +44,18 @@ export function createFastApi(app: App, env: Record<string, string | undefined>)
 				send(res, reply, https);
 				logRequest(app.logger, { requestId: ctx.requestId, method: 'GET', path, status: reply.status, started, fastPath: true });
 			};
-			answer(ctx).then(done, (error) => {
+			const fail = (error: unknown) => {
 				app.logger.error({ err: error, requestId: ctx.requestId, path }, 'request failed');
 				done({ status: 500, headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: `Internal error (id ${ctx.requestId})` });
-			});
+			};
+			let reply: Reply | Promise<Reply>;
+			try {
+				reply = answer(ctx);
+			} catch (error) {
+				return fail(error);
+			}
+			if (reply instanceof Promise) reply.then(done, fail);
+			else done(reply);
 		}, next); // nothing answered yet: SvelteKit builds the context again and reports the failure its way
 	};
 }

@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * What adapter-node makes of a request that an API answer depends on, from the same variables:
- * whether it came over https (HSTS) and the client's address (rate-limit key). `undefined`:
- * not plainly known here, so the fast path leaves the request to SvelteKit.
+ * What adapter-node makes of a request that an API answer depends on, from the same variables: whether it came over
+ * https (HSTS) and the client's address (rate-limit key). `undefined`: not plainly known here, so SvelteKit answers.
  */
 export function nodeRequestReader(env: Record<string, string | undefined>) {
 	// a host or port taken from headers is rare behind this app's proxies: SvelteKit alone answers those setups

@@ -15,10 +15,9 @@ const HEADERS: [string, string][] = [
 ];
 
 /**
- * Without ADMIN_TOKEN whoever reaches the app is the operator, which is safe only if the
- * request really comes from this machine. A web page the operator visits could still reach
- * 127.0.0.1 through DNS rebinding (its own host name resolving to 127.0.0.1): such requests
- * carry that foreign name in Host, so only loopback names are answered in that mode.
+ * Without ADMIN_TOKEN whoever reaches the app is the operator, which is safe only if the request really comes from this
+ * machine. A web page the operator visits could still reach 127.0.0.1 through DNS rebinding (its own host name resolving
+ * to 127.0.0.1): such requests carry that foreign name in Host, so only loopback names are answered in that mode.
  */
 export const hostAllowed = (adminToken: string | undefined, host: string | null | undefined) =>
 	Boolean(adminToken) || (typeof host === 'string' && /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/i.test(host));
