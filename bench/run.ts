@@ -16,6 +16,7 @@ import { startServer } from '../tests/support/server';
 import { billingRunFigures, billingRunLine } from './billing-run';
 import { heartbeatBatches, seedFleet } from './fleet';
 import { statementFigures } from './in-process';
+import { postgresIngest } from './postgres-ingest';
 import { median, memoryOf, runRound, waitIdle, type LoadTarget, type Round } from './load';
 import { seedHistory } from './seed';
 import { pageWeight } from './weight';
@@ -89,7 +90,8 @@ if (fleetSize) {
 	});
 }
 // last: its big pages grow the heap, which would weigh on the figures after it
-targets.push({ name: 'GET / (server-rendered dashboard)', url: `${app.url}/` });
+const DASHBOARD = `GET / (server-rendered dashboard, ${fmt(fleetSize + 1)} servers)`;
+targets.push({ name: DASHBOARD, url: `${app.url}/` });
 
 const results = new Map<string, Round[]>([['bare', []], ...targets.map((t): [string, Round[]] => [t.name, []])]);
 /** the baseline round run right before each target round: ratios are taken pairwise, so load drifting over the run cancels out */
@@ -123,6 +125,7 @@ const statement = await statementFigures(plan.statementRuns, plan.repetitions);
 const weight = pageWeight(html, join(ROOT, 'build/client'));
 // HOOK: scheduled billing (runBillingTick) — measured once it exists
 const billing = hasScheduledBilling ? await billingRunFigures(plan.billingServers) : undefined;
+const postgres = fleetSize ? await postgresIngest(fleetSize, plan.rounds, plan.seconds) : undefined;
 
 // --- report ---
 const summarize = (rounds: Round[]) => ({
@@ -144,7 +147,11 @@ for (const target of targets) {
 	const summary = summarize(rounds);
 	const ratio = median(rounds.map((r, i) => r.requestsPerSecond / pairedBare.get(target.name)![i].requestsPerSecond)) * 100;
 	figures[target.name] = { ...summary, percentOfBare: ratio };
-	if (target.itemsPerRequest) {
+	if (target.name === DASHBOARD) {
+		console.log(
+			`${target.name}: ${fmt(summary.requestsPerSecond)} req/s, p99 ${summary.p99Ms} ms (${fmt(ratio, 1)} % of bare node:http, ${summary.errors} errors)`
+		);
+	} else if (target.itemsPerRequest) {
 		console.log(
 			`${target.name}: ${fmt(summary.requestsPerSecond * target.itemsPerRequest)} heartbeats/s (${fmt(summary.requestsPerSecond, 1)} req/s), p99 ${summary.p99Ms} ms, ${summary.errors} errors`
 		);
@@ -168,6 +175,12 @@ console.log(
 	`billingStatus with ${fmt(statement.runs)} unbilled runs: ${fmt(statement.statusWarmMs, 3)} ms warm, ${fmt(statement.statusAfterWriteMs, 1)} ms right after a sample is written (in-process, median of ${statement.repetitions})`
 );
 if (!fleetSize) console.log('heartbeat ingest: skipped (no heartbeat procedure yet)');
+if (postgres) {
+	console.log(
+		`heartbeat ingest on PostgreSQL: ${fmt(postgres.heartbeatsPerSecond)} heartbeats/s (batches of ${fmt(fleetSize)}, embedded PostgreSQL 18), p99 ${postgres.p99Ms} ms, ${postgres.errors} errors`
+	);
+}
+figures.postgresIngest = postgres;
 console.log(
 	`dashboard JS for /: ${fmt(weight.initialGzipBytes / 1024, 1)} KB gzipped (${weight.initialFiles.length} files, without Stripe.js; ${fmt(weight.onDemandGzipBytes / 1024, 1)} KB more on demand)`
 );
