@@ -28,8 +28,10 @@ beforeAll(async () => {
 	const { client } = setup;
 	const now = Date.now();
 	// web-2: an agent that stopped reporting an hour ago; web-3: up for 40 s, less than Stripe's minimum
-	await client.addServer.mutate({ id: 'web-2', name: 'web-2' });
-	await client.addServer.mutate({ id: 'web-3', name: 'web-3' });
+	// metered from before their boots, on purpose (by default a server bills from when it was registered)
+	const meteringStart = new Date(now - 6 * HOUR).toISOString();
+	await client.addServer.mutate({ id: 'web-2', name: 'web-2', meteringStart });
+	await client.addServer.mutate({ id: 'web-3', name: 'web-3', meteringStart });
 	await client.heartbeat.mutate({
 		beats: [
 			{ serverId: 'web-2', bootTime: new Date(now - 5 * HOUR).toISOString(), seenAt: new Date(now - HOUR).toISOString() },

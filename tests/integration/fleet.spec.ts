@@ -26,10 +26,11 @@ describe.each(DATABASES)('remote servers on %s', (kind) => {
 	it('meters a remote server from batched heartbeats and prices it like the local one', async () => {
 		setup = await startBilling(kind, { ADMIN_TOKEN });
 		const admin = createBillingClient(setup.server.url, { token: ADMIN_TOKEN });
-		const { token } = await admin.addServer.mutate({ id: 'web-2', name: 'Web 2' });
+		const boot = Math.floor(Date.now() / 1000) * 1000 - 4 * 3600_000;
+		// billed from its boot, on purpose: by default a server bills from when it was registered
+		const { token } = await admin.addServer.mutate({ id: 'web-2', name: 'Web 2', meteringStart: iso(boot) });
 		expect(token).toMatch(/^sba_[\w-]{40,}$/);
 		const agent = createBillingClient(setup.server.url, { token });
-		const boot = Math.floor(Date.now() / 1000) * 1000 - 4 * 3600_000;
 		// a batch, out of order, with a replay: only the latest sighting counts
 		const beats = [boot + 3600_000, boot + 7200_000, boot + 1800_000, boot + 7200_000].map((seen) => ({
 			bootTime: iso(boot),
@@ -100,7 +101,11 @@ describe('the agent', () => {
 		const databaseUrl = resolve(bootFile(0), '..', 'billing.db');
 		// the server is not there yet: beats are kept
 		const bootstrap = await startServer({ DATABASE_URL: databaseUrl, ADMIN_TOKEN });
-		const { token } = await createBillingClient(bootstrap.url, { token: ADMIN_TOKEN }).addServer.mutate({ id: 'edge-1', name: 'Edge 1' });
+		const { token } = await createBillingClient(bootstrap.url, { token: ADMIN_TOKEN }).addServer.mutate({
+			id: 'edge-1',
+			name: 'Edge 1',
+			meteringStart: iso(Date.now() - 2 * 3600_000)
+		});
 		await bootstrap.stop();
 		const agent = runAgent({ url, token, intervalSeconds: 1, bootTimeFile: boot, log: (line) => lines.push(line) });
 		await new Promise((r) => setTimeout(r, 1500));
@@ -118,7 +123,11 @@ describe('the agent', () => {
 
 	it('runs as `server-billing agent` and sends a last heartbeat on SIGTERM', async () => {
 		server = await startServer({ ADMIN_TOKEN });
-		const { token } = await createBillingClient(server.url, { token: ADMIN_TOKEN }).addServer.mutate({ id: 'edge-2', name: 'Edge 2' });
+		const { token } = await createBillingClient(server.url, { token: ADMIN_TOKEN }).addServer.mutate({
+			id: 'edge-2',
+			name: 'Edge 2',
+			meteringStart: iso(Date.now() - 3600_000)
+		});
 		const boot = bootFile(600);
 		const child = spawn(
 			process.execPath,

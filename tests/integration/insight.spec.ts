@@ -27,8 +27,9 @@ afterAll(async () => {
 
 describe('usage', () => {
 	it('counts each second of a remote server once, in the bucket it fell in', async () => {
-		await admin.addServer.mutate({ id: 'web-2', name: 'web-2', hourlyRate: '360' });
 		const now = Math.floor(Date.now() / 1000) * 1000;
+		// metered from a day back, on purpose (by default a server bills from when it was registered)
+		await admin.addServer.mutate({ id: 'web-2', name: 'web-2', hourlyRate: '360', meteringStart: new Date(now - 24 * HOUR).toISOString() });
 		// two runs: 2 h from boot, a reboot, then 30 min; the agent's report of the second arrives late
 		await admin.heartbeat.mutate({
 			beats: [
