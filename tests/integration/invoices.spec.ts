@@ -24,6 +24,10 @@ describe.each(DATABASES)('invoices on %s', (kind) => {
 		const { client, double } = setup;
 		const invoice = await client.createInvoice.mutate();
 		expect(invoice.hostedInvoiceUrl).toMatch(/^https:\/\/invoice\.stripe\.com\//);
+		// the customer's PDF too, in the answer and in the history
+		expect(invoice.invoicePdfUrl).toBe(setup.double.get(invoice.invoiceId).invoice_pdf);
+		expect(invoice.invoicePdfUrl).toMatch(/^https:\/\/.*pdf/);
+		expect((await setup.client.charges.query()).items[0].invoicePdfUrl).toBe(invoice.invoicePdfUrl);
 		expect(invoice.status).toBe('pending');
 		const stored = double.get(invoice.invoiceId);
 		expect(stored).toMatchObject({ status: 'open', collection_method: 'send_invoice', currency: 'jpy', total: invoice.amountMinor });

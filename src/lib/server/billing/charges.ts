@@ -46,6 +46,7 @@ export async function reserveCharge(store: Store, draft: ChargeDraft, now: numbe
 					stripe_id: null,
 					client_secret: null,
 					hosted_invoice_url: null,
+					invoice_pdf_url: null,
 					failure_code: null,
 					failure_message: null,
 					collection_method: draft.collectionMethod ?? null,
@@ -115,7 +116,7 @@ export function findChargeByStripeId(store: Store, stripeId: string): Promise<Ch
 export async function recordStripeObject(
 	store: Store,
 	chargeId: number,
-	patch: { stripeId: string; clientSecret?: string | null; hostedInvoiceUrl?: string | null },
+	patch: { stripeId: string; clientSecret?: string | null; hostedInvoiceUrl?: string | null; invoicePdfUrl?: string | null },
 	now: number
 ): Promise<Charge> {
 	await store.db
@@ -124,6 +125,7 @@ export async function recordStripeObject(
 			stripe_id: patch.stripeId,
 			client_secret: patch.clientSecret ?? null,
 			hosted_invoice_url: patch.hostedInvoiceUrl ?? null,
+			invoice_pdf_url: patch.invoicePdfUrl ?? null,
 			status: eb
 				.case()
 				.when('status', '=', 'creating')

@@ -47,6 +47,7 @@ export interface ChargeView {
 	currency: string;
 	stripeId: string | null;
 	hostedInvoiceUrl: string | null;
+	invoicePdfUrl: string | null;
 	failureMessage: string | null;
 	/** why the charge waits for the operator (Stripe reported another amount or currency); null normally */
 	reviewReason: string | null;
@@ -65,6 +66,7 @@ export function chargeView(charge: Charge, locale: Locale): ChargeView {
 		currency: charge.currency,
 		stripeId: charge.stripe_id,
 		hostedInvoiceUrl: charge.hosted_invoice_url,
+		invoicePdfUrl: charge.invoice_pdf_url,
 		failureMessage: charge.failure_message,
 		reviewReason: charge.review_reason,
 		createdAt: iso(charge.created_at)

@@ -184,6 +184,12 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 					.values({ key: 'installation_id', value: randomBytes(6).toString('hex') })
 					.execute();
 			}
+		},
+		'2026-11-30-002-invoice-pdf': {
+			// the customer's PDF of a finalized invoice, shown beside its hosted page
+			async up(db: AnyDatabase) {
+				await db.schema.alterTable('charges').addColumn('invoice_pdf_url', 'text').execute();
+			}
 		}
 	};
 }

@@ -43,6 +43,8 @@ export interface ChargesTable {
 	stripe_id: string | null;
 	client_secret: string | null;
 	hosted_invoice_url: string | null;
+	/** the finalized invoice's PDF (Stripe's invoice_pdf) */
+	invoice_pdf_url: string | null;
 	/** why it failed or why its last attempt did: card_declined, stripe_unavailable, … */
 	failure_code: string | null;
 	failure_message: string | null;

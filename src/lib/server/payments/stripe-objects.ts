@@ -111,7 +111,7 @@ export async function createInvoiceAt(app: App, stripe: Stripe, charge: Charge):
 	const stored = await recordStripeObject(
 		app.store,
 		charge.id,
-		{ stripeId: invoice.id!, hostedInvoiceUrl: invoice.hosted_invoice_url },
+		{ stripeId: invoice.id!, hostedInvoiceUrl: invoice.hosted_invoice_url, invoicePdfUrl: invoice.invoice_pdf },
 		app.clock()
 	);
 	if (invoice.status === 'paid') await settleCharge(app.store, charge.id, 'succeeded', app.clock());
