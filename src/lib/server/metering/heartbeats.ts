@@ -2,7 +2,7 @@ import type { App } from '../app';
 import { transaction } from '../db';
 import { Failure } from '../errors';
 import type { Run } from '../db/schema';
-import { recordSampleIn, SAME_BOOT_MS } from './runs';
+import { extendLatestRuns, recordSampleIn, SAME_BOOT_MS } from './runs';
 
 export interface Heartbeat {
 	serverId: string;
@@ -66,9 +66,16 @@ export async function ingestHeartbeats(app: App, beats: Heartbeat[]): Promise<{ 
 	if (missing !== undefined) throw new Failure('SERVER_NOT_FOUND', `No server with id "${missing}"`);
 	// oldest sightings first: a backlog spanning a reboot arrives in the order it happened
 	const ordered = [...latest.values()].sort((a, b) => a.seenAt - b.seenAt);
+	const perServer = new Map<string, number>();
+	for (const beat of ordered) perServer.set(beat.serverId, (perServer.get(beat.serverId) ?? 0) + 1);
 	const runs = await transaction(app.store, async (tx) => {
+		// a server's one beat, of the boot it is running: all at once; anything else one by one, in order
+		const fast = await extendLatestRuns(
+			tx,
+			ordered.filter((beat) => perServer.get(beat.serverId) === 1)
+		);
 		const recorded = [];
-		for (const beat of ordered) recorded.push(await recordSampleIn(tx, beat.serverId, beat.bootTime, beat.seenAt));
+		for (const beat of ordered) recorded.push(fast.get(beat) ?? (await recordSampleIn(tx, beat.serverId, beat.bootTime, beat.seenAt)));
 		return recorded;
 	});
 	runs.forEach((run, i) => noteClamps(app, ordered[i], run, meteringStart.get(run.server_id) ?? null));

@@ -60,6 +60,56 @@ export async function recordSampleIn(db: Kysely<DB>, serverId: string, bootTime:
 		.executeTakeFirstOrThrow();
 }
 
+export interface Sample {
+	serverId: string;
+	bootTime: number;
+	seenAt: number;
+}
+
+/** Samples per UPDATE: two parameters each, far below either database's bound. */
+const SAMPLES_PER_UPDATE = 500;
+
+/**
+ * The common heartbeat — a server's current boot seen again — for many servers at once: one
+ * read of each server's latest run and one UPDATE for a whole chunk (a round trip per batch,
+ * not per beat, is what PostgreSQL needs). Same rules as recordSampleIn for that case (the
+ * latest run has no next run to stop at; lastSeenAt only moves forward). Returns the samples
+ * it recorded, with their runs; the others are left to recordSampleIn.
+ */
+export async function extendLatestRuns(db: Kysely<DB>, samples: readonly Sample[]): Promise<Map<Sample, Run>> {
+	const recorded = new Map<Sample, Run>();
+	if (samples.length === 0) return recorded;
+	const newest = db
+		.selectFrom('runs')
+		.select((eb) => ['server_id', eb.fn.max('billable_from').as('from')])
+		.where('server_id', 'in', [...new Set(samples.map((sample) => sample.serverId))])
+		.groupBy('server_id');
+	const rows = await db
+		.selectFrom('runs')
+		.innerJoin(newest.as('newest'), (join) =>
+			join.onRef('newest.server_id', '=', 'runs.server_id').onRef('newest.from', '=', 'runs.billable_from')
+		)
+		.selectAll('runs')
+		.execute();
+	const latest = new Map<string, Run>();
+	for (const row of rows) if ((latest.get(row.server_id)?.id ?? -1) < row.id) latest.set(row.server_id, row);
+	const moves: [number, number][] = [];
+	for (const sample of samples) {
+		const run = latest.get(sample.serverId);
+		const boot = floorToSecond(sample.bootTime);
+		if (!run || Math.abs(run.boot_time - boot) > SAME_BOOT_MS) continue;
+		const seen = Math.max(boot, floorToSecond(sample.seenAt));
+		if (seen > run.last_seen_at) moves.push([run.id, seen]);
+		recorded.set(sample, seen > run.last_seen_at ? { ...run, last_seen_at: seen } : run);
+	}
+	for (let i = 0; i < moves.length; i += SAMPLES_PER_UPDATE) {
+		const values = moves.slice(i, i + SAMPLES_PER_UPDATE).map(([id, seen]) => sql`(cast(${id} as bigint), cast(${seen} as bigint))`);
+		await sql`update runs set last_seen_at = v.column2 from (values ${sql.join(values)}) as v
+			where runs.id = v.column1 and runs.last_seen_at < v.column2`.execute(db);
+	}
+	return recorded;
+}
+
 /** The newest time the server was seen up, over all its runs, whatever their boot times say. */
 async function latestSighting(db: Kysely<DB>, serverId: string): Promise<number | undefined> {
 	const row = await db
