@@ -3,6 +3,7 @@ import type { Store } from '../src/lib/server/db';
 import { pricingRules } from '../src/lib/server/billing/statement';
 import { SeededCharges } from './charges';
 import { addServer } from '../src/lib/server/metering/fleet';
+import type { LoadTarget } from './load';
 
 export const fleetId = (i: number) => `fleet-${String(i).padStart(5, '0')}`;
 const RUN_MS = 5 * 3600_000;
@@ -56,5 +57,18 @@ export function heartbeatBatches(size: number, bootTime: number): () => string {
 		seenAt += 1000;
 		const at = new Date(seenAt).toISOString();
 		return JSON.stringify({ beats: Array.from({ length: size }, (_, i) => ({ serverId: fleetId(i), bootTime: boot, seenAt: at })) });
+	};
+}
+
+/** The heartbeat ingest load: batches of one beat per fleet server, posted to the heartbeat procedure by 4 connections. */
+export function heartbeatTarget(name: string, appUrl: string, size: number, bootTime: number): LoadTarget {
+	return {
+		name,
+		url: `${appUrl}/api/trpc/heartbeat`,
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: heartbeatBatches(size, bootTime),
+		connections: 4,
+		itemsPerRequest: size
 	};
 }

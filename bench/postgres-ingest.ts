@@ -6,8 +6,8 @@ import { loadConfig } from '../src/lib/server/config';
 import { openStore } from '../src/lib/server/db';
 import { freePort } from '../tests/support/ports';
 import { startServer } from '../tests/support/server';
-import { heartbeatBatches, seedFleet } from './fleet';
-import { median, runRound, type LoadTarget } from './load';
+import { heartbeatTarget, seedFleet } from './fleet';
+import { median, runRound } from './load';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -40,15 +40,7 @@ export async function postgresIngest(
 		await store.close();
 		const app = await startServer({ DATABASE_URL: url, SERVER_NAME: 'bench', NODE_ENV: 'production' });
 		try {
-			const target: LoadTarget = {
-				name: 'heartbeat ingest on PostgreSQL',
-				url: `${app.url}/api/trpc/heartbeat`,
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: heartbeatBatches(fleetSize, boot),
-				connections: 4,
-				itemsPerRequest: fleetSize
-			};
+			const target = heartbeatTarget('heartbeat ingest on PostgreSQL', app.url, fleetSize, boot);
 			await runRound(target, 1);
 			const measured = [];
 			for (let round = 0; round < rounds; round++) measured.push(await runRound(target, seconds));

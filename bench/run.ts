@@ -14,7 +14,7 @@ import { openStore } from '../src/lib/server/db';
 import { appRouter } from '../src/lib/server/trpc/router';
 import { startServer } from '../tests/support/server';
 import { billingRunFigures, billingRunLine } from './billing-run';
-import { heartbeatBatches, seedFleet } from './fleet';
+import { heartbeatTarget, seedFleet } from './fleet';
 import { statementFigures } from './in-process';
 import { postgresIngest } from './postgres-ingest';
 import { median, memoryOf, runRound, waitIdle, type LoadTarget, type Round } from './load';
@@ -79,15 +79,7 @@ const targets: LoadTarget[] = [
 ];
 // HOOK: heartbeat ingest is measured once the `heartbeat` procedure exists (batches of one beat per fleet server)
 if (fleetSize) {
-	targets.push({
-		name: `heartbeat ingest (batches of ${fmt(fleetSize)} over /api/trpc)`,
-		url: `${app.url}/api/trpc/heartbeat`,
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: heartbeatBatches(fleetSize, fleetBoot),
-		connections: 4,
-		itemsPerRequest: fleetSize
-	});
+	targets.push(heartbeatTarget(`heartbeat ingest (batches of ${fmt(fleetSize)} over /api/trpc)`, app.url, fleetSize, fleetBoot));
 }
 // last: its big pages grow the heap, which would weigh on the figures after it
 const DASHBOARD = `GET / (server-rendered dashboard, ${fmt(fleetSize + 1)} servers)`;
