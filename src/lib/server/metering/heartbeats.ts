@@ -72,7 +72,8 @@ export async function ingestHeartbeats(app: App, beats: Heartbeat[]): Promise<{ 
 		// a server's one beat, of the boot it is running: all at once; anything else one by one, in order
 		const fast = await extendLatestRuns(
 			tx,
-			ordered.filter((beat) => perServer.get(beat.serverId) === 1)
+			ordered.filter((beat) => perServer.get(beat.serverId) === 1),
+			app.store.dialect === 'postgres'
 		);
 		const recorded = [];
 		for (const beat of ordered) recorded.push(fast.get(beat) ?? (await recordSampleIn(tx, beat.serverId, beat.bootTime, beat.seenAt)));

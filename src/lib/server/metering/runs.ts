@@ -74,9 +74,10 @@ const SAMPLES_PER_UPDATE = 500;
  * read of each server's latest run and one UPDATE for a whole chunk (a round trip per batch,
  * not per beat, is what PostgreSQL needs). Same rules as recordSampleIn for that case (the
  * latest run has no next run to stop at; lastSeenAt only moves forward). Returns the samples
- * it recorded, with their runs; the others are left to recordSampleIn.
+ * it recorded, with their runs; the others are left to recordSampleIn. `lockInOrder`: take the row locks
+ * in id order first (PostgreSQL; SQLite has one writer at a time).
  */
-export async function extendLatestRuns(db: Kysely<DB>, samples: readonly Sample[]): Promise<Map<Sample, Run>> {
+export async function extendLatestRuns(db: Kysely<DB>, samples: readonly Sample[], lockInOrder = false): Promise<Map<Sample, Run>> {
 	const recorded = new Map<Sample, Run>();
 	if (samples.length === 0) return recorded;
 	const newest = db
@@ -102,7 +103,11 @@ export async function extendLatestRuns(db: Kysely<DB>, samples: readonly Sample[
 		if (seen > run.last_seen_at) moves.push([run.id, seen]);
 		recorded.set(sample, seen > run.last_seen_at ? { ...run, last_seen_at: seen } : run);
 	}
+	moves.sort(([a], [b]) => a - b);
 	for (let i = 0; i < moves.length; i += SAMPLES_PER_UPDATE) {
+		// two batches moving the same runs take their row locks in the same order, so they queue instead of deadlocking (PostgreSQL)
+		const ids = moves.slice(i, i + SAMPLES_PER_UPDATE).map(([id]) => id);
+		if (lockInOrder) await db.selectFrom('runs').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
 		const values = moves.slice(i, i + SAMPLES_PER_UPDATE).map(([id, seen]) => sql`(cast(${id} as bigint), cast(${seen} as bigint))`);
 		await sql`update runs set last_seen_at = v.column2 from (values ${sql.join(values)}) as v
 			where runs.id = v.column1 and runs.last_seen_at < v.column2`.execute(db);
