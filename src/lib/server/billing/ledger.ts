@@ -12,9 +12,8 @@ export const OPEN_STATUSES: ChargeStatus[] = ['creating', 'pending'];
 export interface BilledSoFar {
 	/** the end of the last live charge's period; null when never billed */
 	periodEnd: number | null;
+	/** a charge from before cumulative billing has no run in its state: the chain restarts at its end */
 	state: ChainState;
-	/** a charge from before cumulative billing: the chain restarts at its end */
-	legacy: boolean;
 }
 
 export async function billedSoFar(store: Store, serverId: string): Promise<BilledSoFar> {
@@ -28,15 +27,14 @@ export async function billedSoFar(store: Store, serverId: string): Promise<Bille
 		.orderBy('id', 'desc')
 		.limit(1)
 		.executeTakeFirst();
-	if (!row) return { periodEnd: null, state: UNBILLED, legacy: false };
+	if (!row) return { periodEnd: null, state: UNBILLED };
 	const frontier = Number(row.frontier ?? row.period_end);
 	if (row.anchor_run_id === null || row.anchor_start === null) {
-		return { periodEnd: Number(row.period_end), state: { runId: null, runStart: frontier, frontier }, legacy: true };
+		return { periodEnd: Number(row.period_end), state: { runId: null, runStart: frontier, frontier } };
 	}
 	return {
 		periodEnd: Number(row.period_end),
-		state: { runId: Number(row.anchor_run_id), runStart: Number(row.anchor_start), frontier },
-		legacy: false
+		state: { runId: Number(row.anchor_run_id), runStart: Number(row.anchor_start), frontier }
 	};
 }
 
