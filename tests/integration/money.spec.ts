@@ -181,6 +181,21 @@ describe.each(DATABASES)('what Stripe reports, on %s', (kind) => {
 		expect(setup.server.output()).toMatch(/payment differs from the ledger/);
 	});
 
+	it("answers Stripe's own amount_too_small with BELOW_MINIMUM naming both amounts, and the usage carries over", async () => {
+		setup = await startBilling(kind);
+		// the account's settlement currency wants more than the charge currency's own minimum: Stripe refuses
+		setup.double.fault({ method: 'POST', path: '/v1/payment_intents', kind: 'amount-too-small' });
+		const refused = await failureOf(setup.client.createPaymentIntent.mutate());
+		expect(refused.data.errorCode).toBe('BELOW_MINIMUM');
+		expect(refused.message).toMatch(/The unbilled amount ¥[\d,]+ is below Stripe's minimum charge of ¥50; the usage carries over/);
+		expect(setup.double.paymentIntents()).toHaveLength(0);
+		// nothing holds the window: the next attempt bills the same usage (and more)
+		const status = await setup.client.billingStatus.query();
+		expect(status.pendingCharge).toBeNull();
+		const paid = await setup.client.createPaymentIntent.mutate();
+		expect(paid.periodStart).toBe(status.periodStart);
+	});
+
 	it('answers 503 STRIPE_UNAVAILABLE (not 500) when Stripe cannot be reached while invoicing', async () => {
 		setup = await startBilling(kind);
 		setup.double.fault({ path: '/v1/customers', kind: 500, times: 20 });

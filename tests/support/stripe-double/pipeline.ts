@@ -3,6 +3,7 @@
  * idempotency → handler → response → webhooks (after the response).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { amountTooSmall } from './amounts';
 import { authenticate, type AuthConfig } from './auth';
 import { StripeDoubleError, apiError, errorPayload, idempotencyInUse, idempotencyMismatch, rateLimited, unrecognizedUrl } from './errors';
 import type { Faults } from './faults';
@@ -190,6 +191,9 @@ export async function handleRequest(rt: Runtime, req: IncomingMessage, res: Serv
 	if (fault === 'timeout') return rt.hold(res);
 	if (fault === 500) return send(res, entry, errorOutcome(apiError(), requestId));
 	if (fault === 429) return send(res, entry, errorOutcome(rateLimited(), requestId));
+	if (fault === 'amount-too-small') {
+		return send(res, entry, errorOutcome(amountTooSmall(Number(entry.body.amount), String(entry.body.currency)), requestId));
+	}
 	if (rt.rateLimit?.refuses(res)) return send(res, entry, errorOutcome(rateLimited(), requestId));
 
 	let outcome: Outcome;

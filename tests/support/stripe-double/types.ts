@@ -59,6 +59,8 @@ export interface StripeDoubleOptions {
 
 /**
  * 500 / 429: answered before executing (nothing saved; a retry executes).
+ * 'amount-too-small': Stripe's 400 amount_too_small for the request's amount, before executing — as Stripe answers
+ *   when the account's settlement currency needs more than the charge's currency's own minimum.
  * 'after': executed and its result saved, but the response is a 500 (lost); a retry replays the success.
  * 'saved-500': executed (the object exists), answered 500 and that 500 saved for the key, as Stripe does
  *   on an internal error mid-request: every retry with the key gets the 500 again (`Stripe-Should-Retry: false`)
@@ -66,7 +68,7 @@ export interface StripeDoubleOptions {
  * 'timeout' / 'drop': never answered / connection reset, before executing.
  * 'stall': execute (the object exists, the idempotent result is saved) and then never answer — a crash window.
  */
-export type FaultKind = 500 | 429 | 'after' | 'saved-500' | 'timeout' | 'drop' | 'stall';
+export type FaultKind = 500 | 429 | 'amount-too-small' | 'after' | 'saved-500' | 'timeout' | 'drop' | 'stall';
 
 export interface FaultSpec {
 	method?: string;
