@@ -2,7 +2,7 @@ import type { Store } from '../db';
 import { isUniqueViolation, transaction } from '../db';
 import type { Charge, ChargeKind, ChargeStatus } from '../db/schema';
 import { Failure } from '../errors';
-import { OPEN_STATUSES } from './ledger';
+import { LIVE_STATUSES, OPEN_STATUSES } from './ledger';
 import type { ChainState } from './chain';
 import type { MonthLine } from './pricing';
 
@@ -18,6 +18,8 @@ export interface ChargeDraft {
 	scheduleTick?: number;
 	/** where billing stops once this charge is live */
 	state: ChainState;
+	/** the live charge the draft was priced after (null: never billed) */
+	basedOn: number | null;
 	items: (MonthLine & { description: string })[];
 }
 
@@ -27,11 +29,22 @@ const ITEMS_PER_INSERT = 50;
 /**
  * Writes a charge (status `creating`) and its lines in one transaction, before anything
  * is sent to Stripe. The schema allows one open charge per server: if another request
- * got there first, nothing is written and undefined comes back.
+ * got there first (or billed the server since the draft was priced), nothing is written and undefined comes back.
  */
 export async function reserveCharge(store: Store, draft: ChargeDraft, now: number): Promise<Charge | undefined> {
 	try {
 		return await transaction(store, async (tx) => {
+			// another instance may have billed this server (and been paid) since the draft was priced:
+			// then the draft would bill those seconds again — write nothing, the caller prices afresh
+			const newest = await tx
+				.selectFrom('charges')
+				.select('id')
+				.where('server_id', '=', draft.serverId)
+				.where('status', 'in', LIVE_STATUSES)
+				.orderBy('id', 'desc')
+				.limit(1)
+				.executeTakeFirst();
+			if ((newest?.id ?? null) !== draft.basedOn) return undefined;
 			const charge = await tx
 				.insertInto('charges')
 				.values({

@@ -12,6 +12,8 @@ export const OPEN_STATUSES: ChargeStatus[] = ['creating', 'pending'];
 export interface BilledSoFar {
 	/** the end of the last live charge's period; null when never billed */
 	periodEnd: number | null;
+	/** the live charge that state comes from (null: never billed): a new charge is written only if it is still the newest */
+	chargeId: number | null;
 	/** a charge from before cumulative billing has no run in its state: the chain restarts at its end */
 	state: ChainState;
 }
@@ -21,19 +23,20 @@ export async function billedSoFar(store: Store, serverId: string): Promise<Bille
 	// newest live charge holds the state (the (server_id, id) index is walked from the end)
 	const row = await store.db
 		.selectFrom('charges')
-		.select(['period_end', 'frontier', 'anchor_run_id', 'anchor_start'])
+		.select(['id', 'period_end', 'frontier', 'anchor_run_id', 'anchor_start'])
 		.where('server_id', '=', serverId)
 		.where('status', 'in', LIVE_STATUSES)
 		.orderBy('id', 'desc')
 		.limit(1)
 		.executeTakeFirst();
-	if (!row) return { periodEnd: null, state: UNBILLED };
+	if (!row) return { periodEnd: null, chargeId: null, state: UNBILLED };
 	const frontier = Number(row.frontier ?? row.period_end);
 	if (row.anchor_run_id === null || row.anchor_start === null) {
-		return { periodEnd: Number(row.period_end), state: { runId: null, runStart: frontier, frontier } };
+		return { periodEnd: Number(row.period_end), chargeId: Number(row.id), state: { runId: null, runStart: frontier, frontier } };
 	}
 	return {
 		periodEnd: Number(row.period_end),
+		chargeId: Number(row.id),
 		state: { runId: Number(row.anchor_run_id), runStart: Number(row.anchor_start), frontier }
 	};
 }

@@ -16,6 +16,8 @@ export interface OpenStatement extends PricedMonths {
 	minimumApplied: boolean;
 	/** where billing stops if this statement is charged */
 	state: ChainState;
+	/** the live charge this statement continues from (null: never billed) */
+	basedOn: number | null;
 	rules: PricingRules;
 }
 
@@ -101,6 +103,7 @@ export async function priceChain(
 		billableSeconds: chain.billableSeconds,
 		minimumApplied: chain.minimumApplied,
 		state: chain.state,
+		basedOn: window.billed.chargeId,
 		rules
 	};
 }

@@ -36,7 +36,7 @@ describe('the status shortcut (settled runs chained once, the live run per reque
 						runs.push({ id: i + 1, billable_from: from, last_seen_at: from + piece.length * 1000 });
 						cursor = from + piece.length * 1000;
 					});
-					const window: OpenWindow = { billed: { periodEnd: null, state: UNBILLED }, runs };
+					const window: OpenWindow = { billed: { periodEnd: null, chargeId: null, state: UNBILLED }, runs };
 					const windowEnd = cursor + endOffset * 1000;
 					const liveRun = live ? { id: runs.length } : undefined;
 					const billed = async () => new Map([['2026-11', { secondsByRate: new Map([['100', 3600]]), amountMinor: BigInt(billedAmount) }]]);

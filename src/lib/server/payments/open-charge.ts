@@ -129,6 +129,7 @@ async function draftCharge(
 		collectionMethod,
 		scheduleTick,
 		state: statement.state,
+		basedOn: statement.basedOn,
 		items: statement.lines.map((line) => ({
 			...line,
 			description: lineDescription(server.name, line, statement.rules.rateMicros, cur, config.timeZone)
