@@ -4,9 +4,10 @@ import type { App } from '../app';
 import { authenticate } from '../auth/authenticate';
 import { newRequestId } from '../log';
 
-/** Who is calling: the admin (session or bearer token), an agent for one server, or nobody. */
+/** Who is calling: the admin (session or bearer token), a customer (session from an invitation), an agent for one server, or nobody. */
 export type Auth =
 	| { role: 'admin' }
+	| { role: 'customer'; customerId: string }
 	| { role: 'agent'; serverId: string }
 	/** retryAfterSeconds: this client sent too many wrong tokens and must wait */
 	| { role: 'anonymous'; retryAfterSeconds?: number };
