@@ -23,18 +23,23 @@ describe('tax on a charge', () => {
 
 	it('always: net + tax = gross, tax within half a unit of the exact figure, never negative', () => {
 		fc.assert(
-			fc.property(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.integer({ min: 0, max: 1_000_000 }), fc.boolean(), (lines, rate, inclusive) => {
-				const rateText = `${Math.floor(rate / 10_000)}.${String(rate % 10_000).padStart(4, '0')}`;
-				const t = applyTax(lines, { rate: rateText, inclusive });
-				expect(t.netMinor + t.taxMinor).toBe(t.grossMinor);
-				expect(t.taxMinor >= 0n && t.netMinor >= 0n).toBe(true);
-				expect(inclusive ? t.grossMinor : t.netMinor).toBe(lines);
-				// exact tax × 2 × 1,000,000 vs the rounded one: within half a unit
-				const exact2 = inclusive ? (2n * lines * BigInt(rate)) * 1n : 2n * lines * BigInt(rate);
-				const denominator = inclusive ? 1_000_000n + BigInt(rate) : 1_000_000n;
-				const diff = t.taxMinor * 2n * denominator - exact2;
-				expect(diff <= denominator && diff >= -denominator).toBe(true);
-			})
+			fc.property(
+				fc.bigInt({ min: 0n, max: 10n ** 12n }),
+				fc.integer({ min: 0, max: 1_000_000 }),
+				fc.boolean(),
+				(lines, rate, inclusive) => {
+					const rateText = `${Math.floor(rate / 10_000)}.${String(rate % 10_000).padStart(4, '0')}`;
+					const t = applyTax(lines, { rate: rateText, inclusive });
+					expect(t.netMinor + t.taxMinor).toBe(t.grossMinor);
+					expect(t.taxMinor >= 0n && t.netMinor >= 0n).toBe(true);
+					expect(inclusive ? t.grossMinor : t.netMinor).toBe(lines);
+					// exact tax × 2 × 1,000,000 vs the rounded one: within half a unit
+					const exact2 = inclusive ? 2n * lines * BigInt(rate) * 1n : 2n * lines * BigInt(rate);
+					const denominator = inclusive ? 1_000_000n + BigInt(rate) : 1_000_000n;
+					const diff = t.taxMinor * 2n * denominator - exact2;
+					expect(diff <= denominator && diff >= -denominator).toBe(true);
+				}
+			)
 		);
 	});
 });

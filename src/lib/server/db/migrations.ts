@@ -209,10 +209,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 					.addColumn('tax_inclusive', 'integer')
 					.addColumn('created_at', 'bigint', (c) => c.notNull())
 					.execute();
-				await db
-					.insertInto('customers')
-					.values({ id: 'default', name: null, email: null, locale: 'en', created_at: Date.now() })
-					.execute();
+				await db.insertInto('customers').values({ id: 'default', name: null, email: null, locale: 'en', created_at: Date.now() }).execute();
 				await db.schema
 					.alterTable('servers')
 					.addColumn('customer_id', 'text', (c) => c.notNull().defaultTo('default'))

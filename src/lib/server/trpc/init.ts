@@ -63,6 +63,8 @@ export const accountProcedure = base.use(({ ctx, next }) => {
 	return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
+export type AccountContext = Context & { auth: Extract<Auth, { role: 'admin' } | { role: 'customer' }> };
+
 /** Agent: a server's own token (or the admin), for heartbeats. */
 export const agentProcedure = base.use(({ ctx, next }) => {
 	if (ctx.auth.role === 'anonymous') throw denied(ctx.auth);
