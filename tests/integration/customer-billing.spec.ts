@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBillingClient, type BillingClient } from '../../src/lib/client';
+import { createBillingClient, type AppRouter, type BillingClient } from '../../src/lib/client';
 import { startBilling, type BillingSetup } from '../support/billing';
 import { DATABASES } from '../support/databases';
 import { expectConsistentLedger, readCharges } from '../support/ledger';
@@ -27,7 +27,7 @@ async function failureOf(promise: Promise<unknown>) {
 		await promise;
 	} catch (error) {
 		expect(error).toBeInstanceOf(TRPCClientError);
-		return error as TRPCClientError<never> & { data: { code: string; httpStatus: number; failure?: { code: string } } };
+		return error as TRPCClientError<AppRouter> & { data: NonNullable<TRPCClientError<AppRouter>['data']> };
 	}
 	throw new Error('expected the call to fail');
 }
@@ -37,7 +37,7 @@ async function twoCustomers(admin: BillingClient, url: string, hours = 2) {
 	const now = Date.now();
 	await admin.addCustomer.mutate({ id: 'acme', name: 'Acme', email: 'billing@acme.example' });
 	await admin.addCustomer.mutate({ id: 'globex', name: 'Globex', email: 'ap@globex.example', taxRate: '10' });
-	const boots: Record<string, number> = {};
+	const agents: Record<string, BillingClient> = {};
 	for (const [customerId, servers] of [
 		['acme', ['acme-1', 'acme-2']],
 		['globex', ['globex-1', 'globex-2']]
@@ -45,11 +45,11 @@ async function twoCustomers(admin: BillingClient, url: string, hours = 2) {
 		for (const [i, id] of servers.entries()) {
 			const boot = now - hours * HOUR - i * 600_000;
 			const { token } = await admin.addServer.mutate({ id, name: id, customerId, meteringStart: iso(boot) });
-			await createBillingClient(url, { token }).heartbeat.mutate({ beats: [{ bootTime: iso(boot), seenAt: iso(now - 1000) }] });
-			boots[id] = boot;
+			agents[id] = createBillingClient(url, { token });
+			await agents[id].heartbeat.mutate({ beats: [{ bootTime: iso(boot), seenAt: iso(now - 1000) }] });
 		}
 	}
-	return boots;
+	return agents;
 }
 
 describe.each(DATABASES)('billing a customer on %s', (kind) => {
@@ -65,7 +65,11 @@ describe.each(DATABASES)('billing a customer on %s', (kind) => {
 		expect(atStripe.metadata.server_id).toBeUndefined();
 		const customer = double.get(atStripe.customer);
 		expect(customer.email).toBe('ap@globex.example');
-		const lines = atStripe.lines.data as { amount: number; metadata: Record<string, string>; tax_rates?: { percentage: number }[] }[];
+		const lines = atStripe.lines.data as {
+			amount: number;
+			metadata: Record<string, string>;
+			taxes: { tax_rate_details: { tax_rate: string } }[];
+		}[];
 		const serverLines = lines.filter((l) => l.metadata.server_id);
 		expect(new Set(serverLines.map((l) => l.metadata.server_id))).toEqual(new Set(['globex-1', 'globex-2']));
 		// 10% consumption tax, rounded once for the charge: net + tax = gross = what Stripe collects
@@ -74,14 +78,16 @@ describe.each(DATABASES)('billing a customer on %s', (kind) => {
 		expect(invoice.taxMinor).toBe(Math.floor((invoice.netMinor * 10 * 2 + 100) / 200));
 		expect(invoice.amountMinor).toBe(invoice.netMinor + invoice.taxMinor);
 		expect(atStripe.total).toBe(invoice.amountMinor);
-		expect(serverLines.every((l) => l.tax_rates?.[0]?.percentage === 10)).toBe(true);
+		// every server line carries the customer's Stripe tax rate (10%), so the invoice shows the tax
+		const rates = new Set(serverLines.map((l) => l.taxes[0]?.tax_rate_details.tax_rate));
+		expect(rates.size).toBe(1);
+		expect(double.get([...rates][0]!)).toMatchObject({ percentage: 10, inclusive: false });
 		// the tax rate is made once and reused
 		await client.createInvoice.mutate({ customerId: 'acme' });
 		expect(double.requests.filter((r) => r.method === 'POST' && r.path === '/v1/tax_rates')).toHaveLength(1);
 		// Acme has no tax: its invoice has no tax rate and no rounding line
-		const acme = double.invoices().find((i) => i.metadata.customer_id === 'acme')!;
-		expect(acme.lines.data.every((l: { tax_rates?: unknown[] }) => !l.tax_rates?.length)).toBe(true);
-		expect(acme.metadata.customer_id).toBe('acme');
+		const acme = double.invoices().find((i) => i.metadata?.customer_id === 'acme')!;
+		expect(acme.lines.data.every((l) => l.taxes?.length === 0)).toBe(true);
 
 		// paying it settles the charge at the gross amount; each server's window moves
 		await double.payInvoice(invoice.invoiceId);
@@ -118,13 +124,17 @@ describe.each(DATABASES)('billing a customer on %s', (kind) => {
 	it('a per-server charge and a customer charge never bill the same server at once, and pieces add up to billing once', async () => {
 		setup = await startBilling(kind);
 		const { client, double } = setup;
-		await twoCustomers(client, setup.server.url, 5);
+		const agents = await twoCustomers(client, setup.server.url, 5);
 		const own = await client.createPaymentIntent.mutate({ serverId: 'acme-1' });
 		const busy = await failureOf(client.createPaymentIntent.mutate({ customerId: 'acme' }));
 		expect(busy.data.httpStatus).toBe(409);
 		expect(busy.message).toContain(`#${own.chargeId}`);
 		await double.confirmPaymentIntent(own.paymentIntentId, 'pm_card_visa');
 		await double.flushWebhooks();
+		// acme-1 stays up a little longer (same boot)
+		await new Promise((r) => setTimeout(r, 2000));
+		const boot = Date.parse((await client.billingStatus.query({ serverId: 'acme-1' })).bootTime!);
+		await agents['acme-1'].heartbeat.mutate({ beats: [{ bootTime: iso(boot), seenAt: iso(Date.now()) }] });
 		// acme-1 is paid up to its charge's end; the customer's charge bills acme-1 from there, acme-2 from its start
 		const all = await client.createPaymentIntent.mutate({ customerId: 'acme' });
 		const refused = await failureOf(client.createInvoice.mutate({ serverId: 'acme-2' }));
@@ -171,14 +181,12 @@ describe('scheduled billing per customer', () => {
 		// default (this machine), acme, globex: three customers, one invoice each, whichever instance made it
 		const perCustomer = new Map<string, number>();
 		for (const invoice of double.invoices()) {
-			const id = invoice.metadata.customer_id;
+			const id = invoice.metadata?.customer_id ?? '';
 			perCustomer.set(id, (perCustomer.get(id) ?? 0) + 1);
 		}
 		expect(Object.fromEntries(perCustomer)).toEqual({ default: 1, acme: 1, globex: 1 });
-		const acme = double.invoices().find((i) => i.metadata.customer_id === 'acme')!;
-		expect(new Set(acme.lines.data.map((l: { metadata: { server_id: string } }) => l.metadata.server_id))).toEqual(
-			new Set(['acme-1', 'acme-2'])
-		);
+		const acme = double.invoices().find((i) => i.metadata?.customer_id === 'acme')!;
+		expect(new Set(acme.lines.data.map((l) => l.metadata?.server_id ?? ''))).toEqual(new Set(['acme-1', 'acme-2']));
 		const ledger = await readCharges(setup.env.DATABASE_URL);
 		for (const server of new Set(ledger.map((c) => c.server_id))) expectConsistentLedger(ledger.filter((c) => c.server_id === server));
 		expect(setup.server.output() + second.output()).not.toContain('"level":50');
