@@ -71,6 +71,7 @@ async function expectEveryCustomerBilledOnce(setup: BillingSetup) {
 	).toBe(true);
 	expect(setup.double.invoices().every((i) => i.status === 'open')).toBe(true);
 	const servedLines = setup.double.invoices().flatMap((i) => i.lines.data.map((l) => l.metadata?.server_id ?? ''));
+	expect(servedLines, 'every server on exactly one invoice line').toHaveLength(SERVERS);
 	expect(servedLines.sort()).toEqual(['local', ...Array.from({ length: FLEET }, (_, i) => `web-${i}`)].sort());
 	const charges = await readCharges(setup.env.DATABASE_URL);
 	expect(new Set(charges.filter((c) => c.status === 'pending').map((c) => c.id)).size).toBe(CUSTOMERS);
