@@ -65,7 +65,7 @@ describe('server-billing CLI, through the API', () => {
 		const { code, stdout, files } = await cli(['status']);
 		expect(code).toBe(0);
 		expect(stdout).toMatch(/^Server\s+web-1 \(local\)$/m);
-		expect(stdout).toMatch(/^Uptime\s+3h 00m \d\ds$/m);
+		expect(stdout).toMatch(/^Uptime\s+3h 0[01]m \d\ds$/m);
 		expect(stdout).toMatch(/^Hourly rate\s+¥100\/h$/m);
 		expect(stdout).toMatch(/^Amount due\s+¥30\d$/m);
 		expect(stdout).toMatch(/^Booted\s+\w{3} \d+, \d{4}, \d\d:\d\d UTC$/m);
