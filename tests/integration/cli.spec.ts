@@ -77,7 +77,7 @@ describe('server-billing CLI, through the API', () => {
 
 		const ja = await cli(['status', '--lang', 'ja', '--tz', 'Asia/Tokyo']);
 		expect(ja.stdout).toMatch(/^サーバー\s+web-1 \(local\)$/m);
-		expect(ja.stdout).toMatch(/^稼働時間\s+3時間0分\d+秒$/m);
+		expect(ja.stdout).toMatch(/^稼働時間\s+3時間[01]分\d+秒$/m);
 		expect(ja.stdout).toMatch(/^時間単価\s+￥100\/時$/m);
 		expect(ja.stdout).toMatch(/^未請求額\s+￥30\d$/m);
 		expect(ja.stdout).toMatch(/^起動時刻\s+\d{4}年\d+月\d+日 \d\d:\d\d JST$/m);
