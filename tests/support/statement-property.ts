@@ -8,6 +8,7 @@ import { parseRate } from '../../src/lib/server/billing/money';
 import type { PricingRules } from '../../src/lib/server/billing/pricing';
 import { chainThrough, loadOpenWindow, priceChain, priceWindow, type OpenStatement } from '../../src/lib/server/billing/statement';
 import type { Store } from '../../src/lib/server/db';
+import { DEFAULT_CUSTOMER_ID } from '../../src/lib/server/db/schema';
 import { recordSample } from '../../src/lib/server/metering/runs';
 import { ensureLocalServer, getServer, LOCAL_SERVER_ID } from '../../src/lib/server/metering/servers';
 
@@ -50,7 +51,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 		weight: 1,
 		arbitrary: fc.record({
 			kind: fc.constant('charge' as const),
-			endBack: fc.integer({ min: 0, max: 20_000 }),
+			endBack: fc.integer({ min: 0, max: 90_000 }),
 			outcome: fc.constantFrom('succeeded' as const, 'pending' as const, 'failed' as const)
 		})
 	},
@@ -83,17 +84,22 @@ const bytes = (statement: OpenStatement) => JSON.stringify(statement, (_key, val
 
 function draft(statement: OpenStatement, windowEnd: number): ChargeDraft {
 	const periodStart = Math.min(statement.periodStart!, windowEnd);
+	const periodEnd = Math.max(windowEnd, periodStart + 1000);
 	return {
+		customerId: DEFAULT_CUSTOMER_ID,
 		serverId: LOCAL_SERVER_ID,
 		kind: 'invoice',
 		periodStart,
-		periodEnd: Math.max(windowEnd, periodStart + 1000),
+		periodEnd,
+		netMinor: statement.amountMinor,
+		taxMinor: 0n,
 		amountMinor: statement.amountMinor,
+		taxRate: null,
+		taxInclusive: false,
 		currency: 'jpy',
 		description: 'property',
-		state: statement.state,
-		basedOn: statement.basedOn,
-		items: statement.lines.map((line) => ({ ...line, description: line.month }))
+		servers: [{ serverId: LOCAL_SERVER_ID, periodStart, periodEnd, state: statement.state, basedOn: statement.basedOn }],
+		items: statement.lines.map((line) => ({ ...line, serverId: LOCAL_SERVER_ID, description: line.month }))
 	};
 }
 

@@ -9,6 +9,8 @@ export function limitKey(auth: Auth, clientAddress: string): string {
 	switch (auth.role) {
 		case 'admin':
 			return 'admin';
+		case 'customer':
+			return `customer:${auth.customerId}`;
 		case 'agent':
 			return `agent:${auth.serverId}`;
 		case 'anonymous':

@@ -12,15 +12,27 @@ afterEach(async () => {
 });
 
 const draft = (basedOn: number | null, periodStart: number): ChargeDraft => ({
+	customerId: 'default',
 	serverId: 'local',
 	kind: 'invoice',
 	periodStart,
 	periodEnd: periodStart + 3600_000,
+	netMinor: 100n,
+	taxMinor: 0n,
 	amountMinor: 100n,
+	taxRate: null,
+	taxInclusive: false,
 	currency: 'jpy',
 	description: 'test',
-	state: { runId: null, runStart: periodStart + 3600_000, frontier: periodStart + 3600_000 },
-	basedOn,
+	servers: [
+		{
+			serverId: 'local',
+			periodStart,
+			periodEnd: periodStart + 3600_000,
+			state: { runId: null, runStart: periodStart + 3600_000, frontier: periodStart + 3600_000 },
+			basedOn
+		}
+	],
 	items: []
 });
 

@@ -1,59 +1,102 @@
+import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db';
 import { isUniqueViolation, transaction } from '../db';
-import type { Charge, ChargeKind, ChargeStatus } from '../db/schema';
+import type { Charge, ChargeKind, ChargeStatus, DB } from '../db/schema';
 import { Failure } from '../errors';
 import { LIVE_STATUSES, OPEN_STATUSES } from './ledger';
 import type { ChainState } from './chain';
 import type { MonthLine } from './pricing';
 
-export interface ChargeDraft {
+/** One server in a charge: its window and where its billing stops once the charge is live. */
+export interface DraftServer {
 	serverId: string;
+	periodStart: number;
+	periodEnd: number;
+	state: ChainState;
+	/** the server's live charge the draft was priced after (null: never billed) */
+	basedOn: number | null;
+}
+
+export interface ChargeDraft {
+	customerId: string;
+	/** a per-server charge's server; null: the charge bills the customer's servers (each in `servers`) */
+	serverId: string | null;
 	kind: ChargeKind;
 	periodStart: number;
 	periodEnd: number;
+	netMinor: bigint;
+	taxMinor: bigint;
+	/** gross: what Stripe charges */
 	amountMinor: bigint;
+	/** percent, decimal string; null: no tax */
+	taxRate: string | null;
+	taxInclusive: boolean;
 	currency: string;
 	description: string;
 	collectionMethod?: Charge['collection_method'];
 	scheduleTick?: number;
-	/** where billing stops once this charge is live */
-	state: ChainState;
-	/** the live charge the draft was priced after (null: never billed) */
-	basedOn: number | null;
-	items: (MonthLine & { description: string })[];
+	saveCard?: boolean;
+	servers: DraftServer[];
+	items: (MonthLine & { serverId: string; description: string })[];
 }
 
 /** Rows per INSERT: far below SQLite's bound on variables per statement (32,766; 999 in old builds). */
-const ITEMS_PER_INSERT = 50;
+const ROWS_PER_INSERT = 50;
 
 /**
- * Writes a charge (status `creating`) and its lines in one transaction, before anything
- * is sent to Stripe. The schema allows one open charge per server: if another request
- * got there first (or billed the server since the draft was priced), nothing is written and undefined comes back.
+ * Writes a charge (status `creating`), its servers' chain states and its lines in one
+ * transaction, before anything is sent to Stripe. Nothing is written (undefined comes back)
+ * when one of its servers is already in an open charge, the customer already has an open
+ * charge for all its servers, or a server was billed since the draft was priced (another
+ * instance, say: the draft would bill those seconds again; the caller prices afresh). On
+ * PostgreSQL the servers' rows are locked first, in id order, so two instances drafting
+ * for the same server take turns: the checks and the insert see each other.
  */
 export async function reserveCharge(store: Store, draft: ChargeDraft, now: number): Promise<Charge | undefined> {
+	const serverIds = draft.servers.map((s) => s.serverId);
+	if (serverIds.length === 0) throw new Error('a charge bills at least one server');
 	try {
 		return await transaction(store, async (tx) => {
-			// another instance may have billed this server (and been paid) since the draft was priced:
-			// then the draft would bill those seconds again — write nothing, the caller prices afresh
-			const newest = await tx
+			if (store.dialect === 'postgres') {
+				await tx
+					.selectFrom('servers')
+					.select('id')
+					.where('id', 'in', [...serverIds].sort())
+					.orderBy('id')
+					.forUpdate()
+					.execute();
+			}
+			const newest = await newestLiveCharges(tx, serverIds);
+			if (draft.servers.some((s) => (newest.get(s.serverId) ?? null) !== s.basedOn)) return undefined;
+			const busy = await tx
 				.selectFrom('charges')
 				.select('id')
-				.where('server_id', '=', draft.serverId)
-				.where('status', 'in', LIVE_STATUSES)
-				.orderBy('id', 'desc')
+				.where('status', 'in', OPEN_STATUSES)
+				.where((eb) =>
+					eb.or([
+						// a customer charge covers (or will cover) every server of its customer
+						eb.and([eb('customer_id', '=', draft.customerId), draft.serverId === null ? sql<boolean>`1 = 1` : eb('server_id', 'is', null)]),
+						eb('id', 'in', eb.selectFrom('charge_servers').select('charge_id').where('server_id', 'in', serverIds))
+					])
+				)
 				.limit(1)
 				.executeTakeFirst();
-			if ((newest?.id ?? null) !== draft.basedOn) return undefined;
+			if (busy) return undefined;
 			const charge = await tx
 				.insertInto('charges')
 				.values({
 					server_id: draft.serverId,
+					customer_id: draft.customerId,
 					kind: draft.kind,
 					status: 'creating',
 					period_start: draft.periodStart,
 					period_end: draft.periodEnd,
 					amount_minor: Number(draft.amountMinor),
+					net_minor: Number(draft.netMinor),
+					tax_minor: Number(draft.taxMinor),
+					tax_rate: draft.taxRate,
+					tax_inclusive: draft.taxInclusive ? 1 : 0,
+					save_card: draft.saveCard ? 1 : 0,
 					currency: draft.currency,
 					description: draft.description,
 					stripe_id: null,
@@ -66,21 +109,37 @@ export async function reserveCharge(store: Store, draft: ChargeDraft, now: numbe
 					schedule_tick: draft.scheduleTick ?? null,
 					created_at: now,
 					updated_at: now,
-					frontier: draft.state.frontier,
-					anchor_run_id: draft.state.runId,
-					anchor_start: Number.isFinite(draft.state.runStart) ? draft.state.runStart : null,
+					frontier: null,
+					anchor_run_id: null,
+					anchor_start: null,
 					review_reason: null,
 					stripe_attempt: 0
 				})
 				.returningAll()
 				.executeTakeFirstOrThrow();
-			for (let i = 0; i < draft.items.length; i += ITEMS_PER_INSERT) {
+			for (let i = 0; i < draft.servers.length; i += ROWS_PER_INSERT) {
+				await tx
+					.insertInto('charge_servers')
+					.values(
+						draft.servers.slice(i, i + ROWS_PER_INSERT).map((s) => ({
+							charge_id: charge.id,
+							server_id: s.serverId,
+							period_start: s.periodStart,
+							period_end: s.periodEnd,
+							frontier: s.state.frontier,
+							anchor_run_id: s.state.runId,
+							anchor_start: Number.isFinite(s.state.runStart) ? s.state.runStart : null
+						}))
+					)
+					.execute();
+			}
+			for (let i = 0; i < draft.items.length; i += ROWS_PER_INSERT) {
 				await tx
 					.insertInto('charge_items')
 					.values(
-						draft.items.slice(i, i + ITEMS_PER_INSERT).map((item) => ({
+						draft.items.slice(i, i + ROWS_PER_INSERT).map((item) => ({
 							charge_id: charge.id,
-							server_id: draft.serverId,
+							server_id: item.serverId,
 							month: item.month,
 							rate: item.rate,
 							period_start: item.periodStart,
@@ -99,6 +158,19 @@ export async function reserveCharge(store: Store, draft: ChargeDraft, now: numbe
 		if (isUniqueViolation(error)) return undefined;
 		throw error;
 	}
+}
+
+/** Each server's newest live charge (the one its chain state comes from). */
+async function newestLiveCharges(db: Kysely<DB>, serverIds: string[]): Promise<Map<string, number>> {
+	const rows = await db
+		.selectFrom('charge_servers')
+		.innerJoin('charges', 'charges.id', 'charge_servers.charge_id')
+		.select(['charge_servers.server_id', (eb) => eb.fn.max<number>('charge_servers.charge_id').as('charge_id')])
+		.where('charge_servers.server_id', 'in', serverIds)
+		.where('charges.status', 'in', LIVE_STATUSES)
+		.groupBy('charge_servers.server_id')
+		.execute();
+	return new Map(rows.map((r) => [r.server_id, Number(r.charge_id)]));
 }
 
 export async function getCharge(store: Store, id: number): Promise<Charge> {
@@ -192,14 +264,18 @@ export async function noteAttemptFailure(store: Store, chargeId: number, code: s
 		.execute();
 }
 
-/** Charge history, newest first, paged by id. */
+/** Charge history, newest first, paged by id: a server's (its own charges and its customer's that billed it) or a customer's. */
 export async function listCharges(
 	store: Store,
-	serverId: string,
+	of: { serverId: string } | { customerId: string },
 	limit: number,
 	before?: number
 ): Promise<{ charges: Charge[]; nextCursor: number | null }> {
-	let query = store.db.selectFrom('charges').selectAll().where('server_id', '=', serverId);
+	let query = store.db.selectFrom('charges').selectAll();
+	query =
+		'serverId' in of
+			? query.where('id', 'in', (eb) => eb.selectFrom('charge_servers').select('charge_id').where('server_id', '=', of.serverId))
+			: query.where('customer_id', '=', of.customerId);
 	if (before !== undefined) query = query.where('id', '<', before);
 	const rows = await query
 		.orderBy('id', 'desc')

@@ -26,6 +26,7 @@ async function twoConnections() {
 
 const charge = (end: number) => ({
 	server_id: 'local',
+	customer_id: 'default',
 	kind: 'invoice' as const,
 	status: 'succeeded' as const,
 	period_start: 0,
@@ -47,6 +48,22 @@ const charge = (end: number) => ({
 	anchor_start: null,
 	review_reason: null
 });
+/** A paid charge for the local server up to `end`, as the ledger writes it (the charge and its server's state). */
+async function billed(db: Store['db'], end: number) {
+	const row = await db.insertInto('charges').values(charge(end)).returning('id').executeTakeFirstOrThrow();
+	await db
+		.insertInto('charge_servers')
+		.values({
+			charge_id: row.id,
+			server_id: 'local',
+			period_start: 0,
+			period_end: end,
+			frontier: end,
+			anchor_run_id: null,
+			anchor_start: null
+		})
+		.execute();
+}
 
 describe('server facts read once per database version (SQLite)', () => {
 	it('serves the same read until something is written', async () => {
@@ -61,7 +78,7 @@ describe('server facts read once per database version (SQLite)', () => {
 		await serverFacts(app, rules, 'local');
 		await recordSample(app, 'local', 0, 7200_000);
 		expect((await serverFacts(app, rules, 'local')).window.latest?.last_seen_at).toBe(7200_000);
-		await app.db.insertInto('charges').values(charge(5400_000)).execute();
+		await billed(app.db, 5400_000);
 		const facts = await serverFacts(app, rules, 'local');
 		expect(facts.window.billed.periodEnd).toBe(5400_000);
 		expect(facts.lastCharge?.period_end).toBe(5400_000);
@@ -71,7 +88,7 @@ describe('server facts read once per database version (SQLite)', () => {
 		const { app, cli } = await twoConnections();
 		const later = () => new Promise((r) => setTimeout(r, 2));
 		expect((await serverFacts(app, rules, 'local')).window.billed.periodEnd).toBeNull();
-		await cli.db.insertInto('charges').values(charge(1800_000)).execute();
+		await billed(cli.db, 1800_000);
 		await later();
 		expect((await serverFacts(app, rules, 'local')).window.billed.periodEnd).toBe(1800_000);
 		await cli.db.updateTable('runs').set({ last_seen_at: 9000_000 }).execute();

@@ -20,23 +20,31 @@ export interface BilledSoFar {
 
 export async function billedSoFar(store: Store, serverId: string): Promise<BilledSoFar> {
 	// a server's charges follow one another, each from the state of the live one before it: the
-	// newest live charge holds the state (the (server_id, id) index is walked from the end)
+	// newest live charge that billed the server holds the state (the (server_id, charge_id) index, walked from the end)
 	const row = await store.db
-		.selectFrom('charges')
-		.select(['id', 'period_end', 'frontier', 'anchor_run_id', 'anchor_start'])
-		.where('server_id', '=', serverId)
-		.where('status', 'in', LIVE_STATUSES)
-		.orderBy('id', 'desc')
+		.selectFrom('charge_servers')
+		.innerJoin('charges', 'charges.id', 'charge_servers.charge_id')
+		.select([
+			'charge_servers.charge_id',
+			'charge_servers.period_end',
+			'charge_servers.frontier',
+			'charge_servers.anchor_run_id',
+			'charge_servers.anchor_start'
+		])
+		.where('charge_servers.server_id', '=', serverId)
+		.where('charges.status', 'in', LIVE_STATUSES)
+		.orderBy('charge_servers.charge_id', 'desc')
 		.limit(1)
 		.executeTakeFirst();
 	if (!row) return { periodEnd: null, chargeId: null, state: UNBILLED };
-	const frontier = Number(row.frontier ?? row.period_end);
+	const frontier = Number(row.frontier);
+	const chargeId = Number(row.charge_id);
 	if (row.anchor_run_id === null || row.anchor_start === null) {
-		return { periodEnd: Number(row.period_end), chargeId: Number(row.id), state: { runId: null, runStart: frontier, frontier } };
+		return { periodEnd: Number(row.period_end), chargeId, state: { runId: null, runStart: frontier, frontier } };
 	}
 	return {
 		periodEnd: Number(row.period_end),
-		chargeId: Number(row.id),
+		chargeId,
 		state: { runId: Number(row.anchor_run_id), runStart: Number(row.anchor_start), frontier }
 	};
 }
@@ -78,16 +86,34 @@ export async function billedMonths(
 /** The statuses inline, not as parameters, so the partial index `charges_one_open` answers. */
 const isOpen = sql<boolean>`status in (${sql.join(OPEN_STATUSES.map((status) => sql.lit(status)))})`;
 
+/** The open charge that bills this server: its own, or its customer's. */
 export function openCharge(store: Store, serverId: string): Promise<Charge | undefined> {
-	return store.db.selectFrom('charges').selectAll().where('server_id', '=', serverId).where(isOpen).executeTakeFirst();
+	return store.db
+		.selectFrom('charges')
+		.selectAll()
+		.where(isOpen)
+		.where('id', 'in', (eb) => eb.selectFrom('charge_servers').select('charge_id').where('server_id', '=', serverId))
+		.executeTakeFirst();
 }
 
-/** The most recent charge that is no longer open. */
+/** The customer's open charge, if any: one for all its servers, or one of a server's own. */
+export function openCustomerCharge(store: Store, customerId: string): Promise<Charge | undefined> {
+	return store.db
+		.selectFrom('charges')
+		.selectAll()
+		.where('customer_id', '=', customerId)
+		.where(isOpen)
+		.orderBy('id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+}
+
+/** The most recent charge that billed this server and is no longer open. */
 export function lastSettledCharge(store: Store, serverId: string): Promise<Charge | undefined> {
 	return store.db
 		.selectFrom('charges')
 		.selectAll()
-		.where('server_id', '=', serverId)
+		.where('id', 'in', (eb) => eb.selectFrom('charge_servers').select('charge_id').where('server_id', '=', serverId))
 		.where('status', 'not in', OPEN_STATUSES)
 		.orderBy('id', 'desc')
 		.limit(1)

@@ -84,6 +84,21 @@ export const envSchema = z.object({
 	),
 	MINIMUM_BILLABLE_SECONDS: withDefault(integer(0, 86_400), '60'),
 	BILLING_INCREMENT_SECONDS: withDefault(integer(1, 86_400), '1'),
+	// the default customer's tax, and every new customer's unless given: percent, e.g. "10" (Japan's consumption tax)
+	TAX_RATE: withDefault(
+		z
+			.string()
+			.trim()
+			.regex(/^\d{1,2}(\.\d{1,4})?$|^100$/, 'must be a percentage from 0 to 100 with up to 4 decimals, e.g. "10"'),
+		'0'
+	),
+	TAX_INCLUSIVE: withDefault(
+		z
+			.string()
+			.trim()
+			.regex(/^(true|false|1|0|yes|no)$/i, 'must be true/1 (prices include the tax) or false/0'),
+		'false'
+	).transform((v) => /^(true|1|yes)$/i.test(v)),
 	MONTHLY_CAP: optional(
 		z
 			.string()

@@ -34,6 +34,9 @@ export interface Config {
 	incrementSeconds: number;
 	monthlyCap?: string;
 	monthlyCapMinor?: bigint;
+	/** TAX_RATE (percent, decimal string) and TAX_INCLUSIVE: the default for customers without their own */
+	taxRate: string;
+	taxInclusive: boolean;
 	timeZone: string;
 	meteringStart?: number;
 	sampleIntervalSeconds: number;
@@ -110,6 +113,8 @@ function toConfig(env: Env): Config {
 		incrementSeconds: env.BILLING_INCREMENT_SECONDS,
 		monthlyCap: env.MONTHLY_CAP,
 		monthlyCapMinor,
+		taxRate: env.TAX_RATE,
+		taxInclusive: env.TAX_INCLUSIVE,
 		timeZone: env.BILLING_TIMEZONE,
 		meteringStart: env.METERING_START === undefined ? undefined : Math.floor(Date.parse(env.METERING_START) / 1000) * 1000,
 		sampleIntervalSeconds: env.SAMPLE_INTERVAL_SECONDS,

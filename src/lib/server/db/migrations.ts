@@ -190,6 +190,152 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 			async up(db: AnyDatabase) {
 				await db.schema.alterTable('charges').addColumn('invoice_pdf_url', 'text').execute();
 			}
+		},
+		'2026-11-30-003-customers': {
+			// Customers (SPEC §12): servers belong to one, a charge bills one server or every server of
+			// one customer (charge_servers holds each server's chain state), charges store net, tax and
+			// gross. Existing servers and charges move to the default customer, so nothing changes for them.
+			async up(db: AnyDatabase) {
+				await db.schema
+					.createTable('customers')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					// null on the default customer: CUSTOMER_NAME / CUSTOMER_EMAIL / STRIPE_CUSTOMER_ID apply
+					.addColumn('name', 'text')
+					.addColumn('email', 'text')
+					.addColumn('locale', 'text', (c) => c.notNull().defaultTo('en'))
+					.addColumn('stripe_customer_id', 'text')
+					// percent as a decimal string; null: TAX_RATE
+					.addColumn('tax_rate', 'text')
+					.addColumn('tax_inclusive', 'integer')
+					.addColumn('created_at', 'bigint', (c) => c.notNull())
+					.execute();
+				await db.insertInto('customers').values({ id: 'default', name: null, email: null, locale: 'en', created_at: Date.now() }).execute();
+				await db.schema
+					.alterTable('servers')
+					.addColumn('customer_id', 'text', (c) => c.notNull().defaultTo('default'))
+					.execute();
+				await db.schema.alterTable('servers').addColumn('retired_at', 'bigint').execute();
+				await db.schema.createIndex('servers_customer').on('servers').columns(['customer_id', 'name', 'id']).execute();
+				// the fleet list: local first, then by name (a covering order, no sort of the whole table)
+				await db.schema.createIndex('servers_list').on('servers').columns(['is_local', 'name', 'id']).execute();
+
+				await db.schema
+					.createTable('invitations')
+					.addColumn('id', 'text', (c) => c.primaryKey()) // SHA-256 of the link's token
+					.addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+					.addColumn('expires_at', 'bigint', (c) => c.notNull())
+					.addColumn('used_at', 'bigint')
+					.addColumn('created_at', 'bigint', (c) => c.notNull())
+					.execute();
+				// a session without a customer is the operator's
+				await db.schema.alterTable('sessions').addColumn('customer_id', 'text').execute();
+
+				if (dialect === 'postgres') {
+					await sql`alter table charges alter column server_id drop not null`.execute(db);
+				} else {
+					await rebuildChargesWithNullableServer(db);
+				}
+				await db.schema
+					.alterTable('charges')
+					.addColumn('customer_id', 'text', (c) => c.notNull().defaultTo('default'))
+					.execute();
+				await db.schema.alterTable('charges').addColumn('net_minor', 'bigint').execute();
+				await db.schema
+					.alterTable('charges')
+					.addColumn('tax_minor', 'bigint', (c) => c.notNull().defaultTo(0))
+					.execute();
+				await db.schema.alterTable('charges').addColumn('tax_rate', 'text').execute();
+				await db.schema
+					.alterTable('charges')
+					.addColumn('tax_inclusive', 'integer', (c) => c.notNull().defaultTo(0))
+					.execute();
+				await db.schema
+					.alterTable('charges')
+					.addColumn('save_card', 'integer', (c) => c.notNull().defaultTo(0))
+					.execute();
+				await db
+					.updateTable('charges')
+					.set({ net_minor: sql`amount_minor` })
+					.execute();
+				// one open charge per customer for charges that bill the customer (per-server charges keep charges_one_open)
+				await sql`create unique index charges_one_open_customer on charges (customer_id) where server_id is null and status in ('creating', 'pending')`.execute(
+					db
+				);
+				await sql`create unique index charges_customer_tick on charges (customer_id, schedule_tick) where server_id is null`.execute(db);
+				await db.schema.createIndex('charges_customer_id').on('charges').columns(['customer_id', 'id']).execute();
+
+				await db.schema
+					.createTable('charge_servers')
+					.addColumn('charge_id', 'bigint', (c) => c.notNull().references('charges.id'))
+					.addColumn('server_id', 'text', (c) => c.notNull().references('servers.id'))
+					.addColumn('period_start', 'bigint', (c) => c.notNull())
+					.addColumn('period_end', 'bigint', (c) => c.notNull())
+					.addColumn('frontier', 'bigint', (c) => c.notNull())
+					.addColumn('anchor_run_id', 'bigint')
+					.addColumn('anchor_start', 'bigint')
+					.addPrimaryKeyConstraint('charge_servers_pk', ['charge_id', 'server_id'])
+					.execute();
+				await db.schema.createIndex('charge_servers_server').on('charge_servers').columns(['server_id', 'charge_id']).execute();
+				await sql`insert into charge_servers (charge_id, server_id, period_start, period_end, frontier, anchor_run_id, anchor_start)
+					select id, server_id, period_start, period_end, coalesce(frontier, period_end), anchor_run_id, anchor_start from charges`.execute(db);
+			}
+		},
+		'2026-11-30-004-server-table': {
+			// the operator's servers table sorts by name across every customer (by customer: servers_customer)
+			async up(db: AnyDatabase) {
+				await db.schema.createIndex('servers_name').on('servers').columns(['name', 'id']).execute();
+			}
 		}
 	};
+}
+
+/**
+ * SQLite cannot drop a NOT NULL: the table is rebuilt (SQLite's documented procedure), with
+ * foreign keys off while the old table goes; every index is made again.
+ */
+async function rebuildChargesWithNullableServer(db: AnyDatabase): Promise<void> {
+	await sql`pragma foreign_keys = off`.execute(db);
+	await sql`begin`.execute(db);
+	await sql`create table charges_rebuilt (
+		id integer primary key autoincrement,
+		server_id text references servers(id),
+		kind text not null,
+		status text not null,
+		period_start bigint not null,
+		period_end bigint not null,
+		amount_minor bigint not null,
+		currency text not null,
+		description text not null,
+		stripe_id text unique,
+		client_secret text,
+		hosted_invoice_url text,
+		failure_code text,
+		failure_message text,
+		collection_method text,
+		schedule_tick bigint,
+		created_at bigint not null,
+		updated_at bigint not null,
+		frontier bigint,
+		anchor_run_id bigint,
+		anchor_start bigint,
+		review_reason text,
+		stripe_attempt integer not null default 0,
+		invoice_pdf_url text,
+		constraint charges_period check (period_end > period_start),
+		constraint charges_amount check (amount_minor >= 0)
+	)`.execute(db);
+	const columns = sql.raw(
+		'id, server_id, kind, status, period_start, period_end, amount_minor, currency, description, stripe_id, client_secret, hosted_invoice_url, failure_code, failure_message, collection_method, schedule_tick, created_at, updated_at, frontier, anchor_run_id, anchor_start, review_reason, stripe_attempt, invoice_pdf_url'
+	);
+	await sql`insert into charges_rebuilt (${columns}) select ${columns} from charges`.execute(db);
+	await sql`drop table charges`.execute(db);
+	await sql`alter table charges_rebuilt rename to charges`.execute(db);
+	await sql`create unique index charges_one_open on charges (server_id) where status in ('creating', 'pending')`.execute(db);
+	await sql`create unique index charges_tick on charges (server_id, schedule_tick)`.execute(db);
+	await sql`create index charges_server_end on charges (server_id, period_end)`.execute(db);
+	await sql`create index charges_server_id on charges (server_id, id)`.execute(db);
+	await sql`commit`.execute(db);
+	await sql`pragma foreign_keys = on`.execute(db);
+	const broken = await sql<{ table: string }>`pragma foreign_key_check`.execute(db);
+	if (broken.rows.length > 0) throw new Error(`charges rebuild left ${broken.rows.length} broken references`);
 }

@@ -14,6 +14,48 @@ export interface ServersTable {
 	created_at: number;
 	/** no billable time before this (ms); null: from the first boot (the local server without METERING_START) */
 	metering_start: number | null;
+	/** the customer who pays for it ('default': the one built from CUSTOMER_EMAIL / STRIPE_CUSTOMER_ID) */
+	customer_id: Generated<string>;
+	/** a retired server accepts no heartbeats and keeps its history */
+	retired_at: number | null;
+}
+
+export const DEFAULT_CUSTOMER_ID = 'default';
+
+export interface CustomersTable {
+	id: string;
+	/** null on the default customer: CUSTOMER_NAME applies */
+	name: string | null;
+	/** null on the default customer: CUSTOMER_EMAIL applies */
+	email: string | null;
+	locale: Generated<string>;
+	/** created once and remembered, or given (the default customer: STRIPE_CUSTOMER_ID or the remembered setting) */
+	stripe_customer_id: string | null;
+	/** percent as a decimal string ("10"); null: TAX_RATE */
+	tax_rate: string | null;
+	/** 1: prices include the tax; null: TAX_INCLUSIVE */
+	tax_inclusive: number | null;
+	created_at: number;
+}
+
+/** A single-use sign-in link for a customer: only the token's hash is stored. */
+export interface InvitationsTable {
+	id: string;
+	customer_id: string;
+	expires_at: number;
+	used_at: number | null;
+	created_at: number;
+}
+
+/** One server in one charge: where that server's billing stops once the charge is live (chain.ts ChainState). */
+export interface ChargeServersTable {
+	charge_id: number;
+	server_id: string;
+	period_start: number;
+	period_end: number;
+	frontier: number;
+	anchor_run_id: number | null;
+	anchor_start: number | null;
 }
 
 export interface RunsTable {
@@ -31,12 +73,25 @@ export type ChargeStatus = 'creating' | 'pending' | 'succeeded' | 'failed' | 'ca
 
 export interface ChargesTable {
 	id: Generated<number>;
-	server_id: string;
+	/** the server a per-server charge bills; null: the charge bills every server of its customer (charge_servers lists them) */
+	server_id: string | null;
+	customer_id: string;
 	kind: ChargeKind;
 	status: ChargeStatus;
 	period_start: number;
 	period_end: number;
+	/** the gross amount: what Stripe charges (net + tax) */
 	amount_minor: number;
+	/** before tax; null on charges from before tax was recorded (then it equals amount_minor) */
+	net_minor: number | null;
+	/** rounded once per charge */
+	tax_minor: Generated<number>;
+	/** percent as a decimal string; null: no tax */
+	tax_rate: string | null;
+	/** 1: the lines' amounts include the tax */
+	tax_inclusive: Generated<number>;
+	/** the customer asked to keep the card for automatic billing (Payment Intents) */
+	save_card: Generated<number>;
 	currency: string;
 	/** what Stripe shows the customer; stored so a resumed Stripe call sends the same params */
 	description: string;
@@ -54,7 +109,7 @@ export interface ChargesTable {
 	schedule_tick: number | null;
 	created_at: number;
 	updated_at: number;
-	/** where billing stopped after this charge (chain.ts ChainState); null frontier: a charge from before cumulative billing */
+	/** where billing stopped after a per-server charge (charge_servers holds it for every charge since customers) */
 	frontier: number | null;
 	anchor_run_id: number | null;
 	anchor_start: number | null;
@@ -103,6 +158,8 @@ export interface WebhookEventsTable {
 export interface SessionsTable {
 	/** SHA-256 of the cookie value */
 	id: string;
+	/** the signed-in customer; null: the operator */
+	customer_id: string | null;
 	expires_at: number;
 	created_at: number;
 }
@@ -125,6 +182,9 @@ export interface DB {
 	charges: ChargesTable;
 	charge_lines: ChargeLinesTable;
 	charge_items: ChargeItemsTable;
+	charge_servers: ChargeServersTable;
+	customers: CustomersTable;
+	invitations: InvitationsTable;
 	webhook_events: WebhookEventsTable;
 	sessions: SessionsTable;
 	billing_ticks: BillingTicksTable;
@@ -135,3 +195,4 @@ export type Server = Selectable<ServersTable>;
 export type Run = Selectable<RunsTable>;
 export type Charge = Selectable<ChargesTable>;
 export type ChargeItem = Selectable<ChargeItemsTable>;
+export type Customer = Selectable<CustomersTable>;

@@ -3,7 +3,7 @@ import type { App } from '../app';
 import { getCharge, settleCharge } from '../billing/charges';
 import type { Charge } from '../db/schema';
 import { Failure } from '../errors';
-import { completeAtStripe } from './open-charge';
+import { chargeLock, completeAtStripe } from './open-charge';
 import { requireStripe, stripeFailure } from './stripe';
 import { idempotencyKey } from './stripe-objects';
 import { syncCharge } from './sync';
@@ -15,7 +15,7 @@ import { syncCharge } from './sync';
 export async function cancelCharge(app: App, chargeId: number): Promise<Charge> {
 	const stripe = requireStripe(app.stripe);
 	const found = await getCharge(app.store, chargeId);
-	return app.locks.run(`charge:${found.server_id}`, async () => {
+	return app.locks.run(chargeLock(found.customer_id), async () => {
 		let charge = await getCharge(app.store, chargeId);
 		if (charge.status !== 'creating' && charge.status !== 'pending') {
 			throw new Failure('CHARGE_NOT_CANCELABLE', `Charge #${charge.id} is ${charge.status} and can no longer be canceled`);

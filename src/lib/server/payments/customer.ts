@@ -1,37 +1,63 @@
 import type Stripe from 'stripe';
 import type { App } from '../app';
-import type { Server } from '../db/schema';
+import type { BillingCustomer } from '../customers/customers';
 import { Failure } from '../errors';
 
-const SETTING = 'stripe_customer_id';
+/** Where the default customer's Stripe customer was remembered before customers existed. */
+const LEGACY_SETTING = 'stripe_customer_id';
 
 /**
- * The Stripe customer invoices go to: the server's own, else STRIPE_CUSTOMER_ID, else one
- * created once from CUSTOMER_EMAIL / CUSTOMER_NAME (idempotently) and remembered.
+ * The customer's Stripe customer, if one is given or was made: never creates one (a Payment
+ * Intent goes without a customer when there is none to name, as before customers existed).
  */
-export async function ensureCustomer(app: App, stripe: Stripe, server: Server): Promise<string> {
-	if (server.stripe_customer_id) return server.stripe_customer_id;
-	const { customerId, customerEmail, customerName } = app.config.stripe;
-	if (customerId) return customerId;
-	const remembered = await app.store.db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst();
-	if (remembered) return remembered.value;
-	if (!customerEmail) {
+export async function knownStripeCustomer(app: App, customer: BillingCustomer): Promise<string | undefined> {
+	if (customer.stripeCustomerId) return customer.stripeCustomerId;
+	if (!customer.isDefault) return undefined;
+	const remembered = await app.store.db.selectFrom('settings').select('value').where('key', '=', LEGACY_SETTING).executeTakeFirst();
+	return remembered?.value;
+}
+
+/**
+ * The Stripe customer invoices (and receipts, saved cards) go to: the one given or
+ * remembered, else one created once from the customer's email (idempotently, so two
+ * instances make one) and remembered on the customer.
+ */
+export async function ensureCustomer(app: App, stripe: Stripe, customer: BillingCustomer): Promise<string> {
+	const known = await knownStripeCustomer(app, customer);
+	if (known) return known;
+	if (!customer.email) {
 		throw new Failure(
 			'CUSTOMER_REQUIRED',
-			'Invoices need a Stripe customer: set STRIPE_CUSTOMER_ID, or CUSTOMER_EMAIL (and CUSTOMER_NAME) to create one'
+			customer.isDefault
+				? 'Invoices need a Stripe customer: set STRIPE_CUSTOMER_ID, or CUSTOMER_EMAIL (and CUSTOMER_NAME) to create one'
+				: `Customer "${customer.id}" has no email: give one (updateCustomer) so Stripe can send invoices and receipts`
 		);
 	}
-	const customer = await stripe.customers.create(
-		{ email: customerEmail, name: customerName, metadata: { created_by: 'server-billing', installation_id: app.installationId } },
-		{ idempotencyKey: `sb-${app.installationId}-customer-${customerEmail}-create` }
+	// the default customer keeps the key it always had, so an upgrade never makes a second Stripe customer
+	const key = customer.isDefault
+		? `sb-${app.installationId}-customer-${customer.email}-create`
+		: `sb-${app.installationId}-customer-${customer.id}-create`;
+	const created = await stripe.customers.create(
+		{
+			email: customer.email,
+			name: customer.name,
+			preferred_locales: [customer.locale],
+			metadata: { created_by: 'server-billing', installation_id: app.installationId, customer_id: customer.id }
+		},
+		{ idempotencyKey: key }
 	);
 	await app.store.db
-		.insertInto('settings')
-		.values({ key: SETTING, value: customer.id })
-		.onConflict((oc) => oc.column('key').doNothing())
+		.updateTable('customers')
+		.set({ stripe_customer_id: created.id })
+		.where('id', '=', customer.id)
+		.where('stripe_customer_id', 'is', null)
 		.execute();
-	const stored = await app.store.db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirstOrThrow();
-	return stored.value;
+	const stored = await app.store.db
+		.selectFrom('customers')
+		.select('stripe_customer_id')
+		.where('id', '=', customer.id)
+		.executeTakeFirstOrThrow();
+	return stored.stripe_customer_id ?? created.id;
 }
 
 /** Invoices charge a saved card automatically; without one Stripe emails the invoice. */

@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { chargesInStatus } from '../billing/charges';
-import { completeAtStripe } from './open-charge';
+import { chargeLock, completeAtStripe } from './open-charge';
 import { syncCharge } from './sync';
 
 /**
@@ -19,7 +19,7 @@ export async function reconcileCharges(
 	for (const charge of charges) {
 		try {
 			if (charge.status === 'creating') {
-				await app.locks.run(`charge:${charge.server_id}`, () => completeAtStripe(app, stripe, charge));
+				await app.locks.run(chargeLock(charge.customer_id), () => completeAtStripe(app, stripe, charge));
 				result.completed++;
 			} else if (await syncCharge(app, stripe, charge)) {
 				result.synced++;

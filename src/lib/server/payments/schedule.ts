@@ -82,23 +82,24 @@ export async function runBillingTick(app: App, tick: number): Promise<TickReport
 	const claim = await TickClaim.take(app, tick);
 	if (!(claim instanceof TickClaim)) return { ...report, outcome: claim };
 	const collectionMethods = new CollectionMethods(stripe);
-	const servers = await app.store.db.selectFrom('servers').select('id').orderBy('id').execute();
-	const progress = new RunProgress(app, report, servers.length);
+	// one invoice per customer: every server of theirs with unbilled time, in one charge
+	const customers = await app.store.db.selectFrom('servers').select('customer_id').distinct().orderBy('customer_id').execute();
+	const progress = new RunProgress(app, report, customers.length);
 	claim.keepAlive(() => progress.log());
 	let next = 0;
 	const worker = async () => {
 		// a run that lost its claim (taken over after a stall) stops; the other instance bills the rest
-		while (next < servers.length && !claim.lost) {
-			const { id } = servers[next++];
+		while (next < customers.length && !claim.lost) {
+			const { customer_id: id } = customers[next++];
 			try {
-				await openChargeFor(app, id, 'invoice', tick, collectionMethods);
+				await openChargeFor(app, { customerId: id }, 'invoice', { scheduleTick: tick, collectionMethods });
 				report.invoiced++;
 			} catch (error) {
 				const expected = error instanceof Failure && ['BELOW_MINIMUM', 'NOTHING_TO_BILL', 'CHARGE_PENDING'].includes(error.code);
 				if (expected) report.skipped++;
 				else {
 					report.failed++;
-					app.logger.error({ err: error, serverId: id, tick: report.tick }, 'scheduled invoice failed; the next tick retries');
+					app.logger.error({ err: error, customerId: id, tick: report.tick }, 'scheduled invoice failed; the next tick retries');
 				}
 			}
 		}

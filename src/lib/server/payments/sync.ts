@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { App } from '../app';
 import { flagForReview, noteAttemptFailure, settleCharge } from '../billing/charges';
 import type { Charge } from '../db/schema';
+import { idempotencyKey } from './stripe-objects';
 
 /**
  * Applies what Stripe says about a charge's object — from a webhook, a reconciliation or a
@@ -11,9 +12,12 @@ import type { Charge } from '../db/schema';
 export async function applyPaymentIntent(app: App, charge: Charge, intent: Stripe.PaymentIntent): Promise<boolean> {
 	const now = app.clock();
 	switch (intent.status) {
-		case 'succeeded':
+		case 'succeeded': {
 			if (await differs(app, charge, intent.id, intent.amount_received, intent.currency)) return true;
-			return settleCharge(app.store, charge.id, 'succeeded', now);
+			const settled = await settleCharge(app.store, charge.id, 'succeeded', now);
+			if (charge.save_card) await makeDefaultCard(app, charge, intent);
+			return settled;
+		}
 		case 'canceled':
 			return settleCharge(app.store, charge.id, 'canceled', now, { code: 'canceled', message: intent.cancellation_reason ?? 'canceled' });
 		case 'requires_payment_method':
@@ -46,6 +50,26 @@ export async function applyInvoice(app: App, charge: Charge, invoice: Stripe.Inv
 			return settleCharge(app.store, charge.id, 'failed', now, { code: 'uncollectible', message: 'The invoice was marked uncollectible' });
 		default:
 			return false;
+	}
+}
+
+/**
+ * The customer asked to keep the card: it becomes their default for invoices, so scheduled
+ * billing charges it automatically. Idempotent (the same key and params on every replay).
+ */
+async function makeDefaultCard(app: App, charge: Charge, intent: Stripe.PaymentIntent): Promise<void> {
+	const method = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method?.id;
+	const customer = typeof intent.customer === 'string' ? intent.customer : intent.customer?.id;
+	if (!app.stripe || !method || !customer) return;
+	try {
+		await app.stripe.customers.update(
+			customer,
+			{ invoice_settings: { default_payment_method: method } },
+			{ idempotencyKey: idempotencyKey(app.installationId, charge, `default-card-${method}`) }
+		);
+	} catch (error) {
+		// the payment stands; the card is just not the default yet (logged for the operator)
+		app.logger.error({ err: error, chargeId: charge.id }, 'could not make the saved card the customer default');
 	}
 }
 

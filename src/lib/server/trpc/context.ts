@@ -4,9 +4,10 @@ import type { App } from '../app';
 import { authenticate } from '../auth/authenticate';
 import { newRequestId } from '../log';
 
-/** Who is calling: the admin (session or bearer token), an agent for one server, or nobody. */
+/** Who is calling: the admin (session or bearer token), a customer (session from an invitation), an agent for one server, or nobody. */
 export type Auth =
 	| { role: 'admin' }
+	| { role: 'customer'; customerId: string }
 	| { role: 'agent'; serverId: string }
 	/** retryAfterSeconds: this client sent too many wrong tokens and must wait */
 	| { role: 'anonymous'; retryAfterSeconds?: number };
@@ -18,6 +19,8 @@ export interface Context {
 	/** the client's address (the proxy's ADDRESS_HEADER when set): anonymous limits and failed sign-ins count against it */
 	clientKey: string;
 	locale: Locale;
+	/** this site's origin as the request reached it (links the API hands out: invitations, Stripe's return URL); unknown for the CLI */
+	origin?: string;
 }
 
 /** What a context is built from, read from a request by http/request-policy.ts whichever server received it. */
@@ -27,6 +30,7 @@ export interface RequestFacts {
 	cookieLocale: string | undefined;
 	acceptLanguage: string | null;
 	clientAddress: string;
+	origin?: string;
 }
 
 export async function createContext(app: App, facts: RequestFacts): Promise<Context> {
@@ -35,7 +39,8 @@ export async function createContext(app: App, facts: RequestFacts): Promise<Cont
 		auth: await authenticate(app, { authorization: facts.authorization, sessionToken: facts.sessionToken, clientKey: facts.clientAddress }),
 		requestId: newRequestId(),
 		clientKey: facts.clientAddress,
-		locale: pickLocale(facts.cookieLocale, facts.acceptLanguage)
+		locale: pickLocale(facts.cookieLocale, facts.acceptLanguage),
+		...(facts.origin && { origin: facts.origin })
 	};
 }
 

@@ -54,6 +54,17 @@ export const adminProcedure = base.use(({ ctx, next }) => {
 	return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
+/**
+ * Admin or customer: procedures a customer may call about their own servers, charges and
+ * usage. The procedure scopes itself (auth/scope.ts): another customer's ids answer 404.
+ */
+export const accountProcedure = base.use(({ ctx, next }) => {
+	if (ctx.auth.role !== 'admin' && ctx.auth.role !== 'customer') throw denied(ctx.auth);
+	return next({ ctx: { ...ctx, auth: ctx.auth } });
+});
+
+export type AccountContext = Context & { auth: Extract<Auth, { role: 'admin' } | { role: 'customer' }> };
+
 /** Agent: a server's own token (or the admin), for heartbeats. */
 export const agentProcedure = base.use(({ ctx, next }) => {
 	if (ctx.auth.role === 'anonymous') throw denied(ctx.auth);

@@ -8,5 +8,7 @@ export const serverId = z
 	.min(1)
 	.max(64)
 	.regex(/^[\w.-]+$/, 'must be letters, digits, "_", "." or "-"');
+/** Customer ids: the same slugs ("default" is the one built from CUSTOMER_EMAIL / STRIPE_CUSTOMER_ID). */
+export const customerId = serverId;
 export const locale = z.enum(LOCALES as ['en', 'ja']);
 export const serverInput = z.object({ serverId: serverId.optional(), locale: locale.optional() }).strict();
