@@ -93,7 +93,9 @@ const en = {
 	inviteExpired: 'This sign-in link has expired.',
 	inviteUnknown: 'This sign-in link is not valid.',
 	inviteTooMany: 'Too many attempts from this address; try again in {seconds} s.',
-	inviteAsk: 'Links work once and for 7 days: ask your provider for a new link.'
+	inviteAsk: 'Links work once and for 7 days: ask your provider for a new link.',
+	inviteWelcome: 'You are signed in.',
+	inviteContinue: 'Continue to your billing'
 };
 
 export type MessageKey = keyof typeof en;
@@ -191,7 +193,9 @@ const ja: Record<MessageKey, string> = {
 	inviteExpired: 'このサインインリンクは有効期限が切れています。',
 	inviteUnknown: 'このサインインリンクは無効です。',
 	inviteTooMany: 'このアドレスからの試行が多すぎます。{seconds} 秒後にもう一度お試しください。',
-	inviteAsk: 'リンクは 1 回限り、7 日間有効です。ご契約の事業者に新しいリンクを依頼してください。'
+	inviteAsk: 'リンクは 1 回限り、7 日間有効です。ご契約の事業者に新しいリンクを依頼してください。',
+	inviteWelcome: 'サインインしました。',
+	inviteContinue: 'ご請求の画面へ進む'
 };
 
 const messages: Record<Locale, Record<MessageKey, string>> = { en, ja };

@@ -39,4 +39,31 @@ export function invitationRefusedPage(reason: InvitationRefusal, locale: Locale,
 	});
 }
 
+/**
+ * The page a used-up link answers with: the session cookie is set and the page moves on to
+ * the portal itself (a refresh, and a link). Not a redirect: a link clicked in a mail client
+ * is a cross-site navigation, and a browser does not send a SameSite=Strict cookie along a
+ * redirect that started on another site, so the portal would ask the customer to sign in;
+ * a navigation this same-origin page starts carries it.
+ */
+export function invitationAcceptedPage(locale: Locale): Response {
+	const t = translator(locale);
+	const html = `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="0; url=/">
+<title>${escape(t('inviteWelcome'))} · ${escape(t('title'))}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:520px;margin:12vh auto;padding:0 1rem;color:#1f2328}p.brand{color:#57606a}</style>
+</head><body><main><p class="brand">${escape(t('title'))}</p><h1>${escape(t('inviteWelcome'))}</h1><p><a href="/">${escape(t('inviteContinue'))}</a></p></main></body></html>
+`;
+	return new Response(html, {
+		status: 200,
+		headers: {
+			'content-type': 'text/html; charset=utf-8',
+			'cache-control': 'no-store',
+			'content-security-policy':
+				"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+		}
+	});
+}
+
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,13 +1,13 @@
-import { redirect } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
 import { invitationState, redeemInvitation } from '$lib/server/customers/invitations';
-import { invitationRefusedPage, REFUSAL_STATUS } from '$lib/server/customers/invitation-page';
+import { invitationAcceptedPage, invitationRefusedPage, REFUSAL_STATUS } from '$lib/server/customers/invitation-page';
 import { getApp } from '$lib/server/runtime';
 
 /**
  * Opening an invitation link: a valid one is used up, starts the customer's session (the
- * operator's cookie rules) and lands on the portal; a used, expired or unknown one says which.
+ * operator's cookie rules) and moves on to the portal (invitationAcceptedPage says why not a
+ * redirect); a used, expired or unknown one says which.
  * Unknown tokens count against the client's failure budget, like wrong sign-in tokens.
  */
 export const GET: RequestHandler = async ({ params, cookies, url, locals }) => {
@@ -26,7 +26,7 @@ export const GET: RequestHandler = async ({ params, cookies, url, locals }) => {
 	const session = await app.sessions.create(redemption.customerId);
 	cookies.set(SESSION_COOKIE, session.token, sessionCookieOptions(url.protocol === 'https:', session.expiresAt));
 	app.logger.info({ customerId: redemption.customerId }, 'customer signed in from an invitation');
-	redirect(303, '/');
+	return invitationAcceptedPage(locale);
 };
 
 /** A HEAD (a link preview, a mail scanner) says whether the link works without using it up. */
