@@ -21,7 +21,7 @@ const context: Handle = async ({ event, resolve }) => {
 	const chosen = policy.chosenLocale(event.url.searchParams);
 	if (chosen) event.cookies.set(policy.LANG_COOKIE, chosen, policy.LANG_COOKIE_OPTIONS);
 	const read = { header: (name: string) => event.request.headers.get(name), cookie: (name: string) => event.cookies.get(name) };
-	event.locals.ctx = await createContext(getApp(), policy.contextFacts(read, clientAddress(event), chosen));
+	event.locals.ctx = await createContext(getApp(), policy.contextFacts(read, clientAddress(event), chosen, event.url.origin));
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.ctx.locale) });
 };
 
@@ -38,16 +38,24 @@ function clientAddress(event: RequestEvent): string {
 	}
 }
 
-/** Paths anyone may reach: the webhook checks Stripe's signature itself, /healthz says nothing private, /agent.mjs is code with no secret. */
+/**
+ * Paths anyone may reach: the webhook checks Stripe's signature itself, /healthz says nothing private, /agent.mjs is code
+ * with no secret, an invitation link (/invite/<token>) is its own credential.
+ */
 const OPEN = ['/webhooks/stripe', '/healthz', '/signin', '/agent.mjs'];
+const OPEN_PREFIXES = ['/api/', '/export/', '/_app/', '/invite/'];
 
-/** Pages need a signed-in operator once ADMIN_TOKEN is set; the API answers 401 itself (per procedure). */
+/**
+ * Pages need a signed-in operator or customer once ADMIN_TOKEN is set (a customer's pages scope themselves through the
+ * API); the API answers 401 itself (per procedure).
+ */
 const signIn: Handle = ({ event, resolve }) => {
 	const path = event.url.pathname;
 	// exports answer 401 themselves, like the API: a script downloading CSV wants a status, not a sign-in page
-	const isPage = !path.startsWith('/api/') && !path.startsWith('/export/') && !path.startsWith('/_app/') && !OPEN.includes(path);
+	const isPage = !OPEN_PREFIXES.some((prefix) => path.startsWith(prefix)) && !OPEN.includes(path);
 	const read = event.request.method === 'GET' || event.request.method === 'HEAD';
-	if (isPage && event.locals.ctx.auth.role !== 'admin' && read) {
+	const role = event.locals.ctx.auth.role;
+	if (isPage && role !== 'admin' && role !== 'customer' && read) {
 		redirect(303, `/signin?next=${encodeURIComponent(path + event.url.search)}`);
 	}
 	return resolve(event);
@@ -107,6 +115,6 @@ export const handle = sequence(securityHeaders, guardHost, refuseCrossSite, body
 /** The unexpected: logged in full with a request id; the client sees only the id. */
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const requestId = event.locals.ctx?.requestId ?? newRequestId();
-	if (status >= 500) getApp().logger.error({ err: error, requestId, path: event.url.pathname }, 'request failed');
+	if (status >= 500) getApp().logger.error({ err: error, requestId, path: policy.loggedPath(event.url.pathname) }, 'request failed');
 	return { message: status >= 500 ? `Internal error (id ${requestId})` : status === 404 ? 'Not found' : 'Request failed' };
 };

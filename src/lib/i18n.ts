@@ -165,7 +165,13 @@ const en = {
 	sortAscending: 'sorted ascending',
 	sortDescending: 'sorted descending',
 	scrollTable: '{name} (scrolls sideways)',
-	noPayment: 'None yet'
+	noPayment: 'None yet',
+	moreServers: 'and {count} more (open one with ?server=<id>, or list them all with the servers API)',
+	inviteUsed: 'This sign-in link has already been used.',
+	inviteExpired: 'This sign-in link has expired.',
+	inviteUnknown: 'This sign-in link is not valid.',
+	inviteTooMany: 'Too many attempts from this address; try again in {seconds} s.',
+	inviteAsk: 'Links work once and for 7 days: ask your provider for a new link.'
 };
 
 export type MessageKey = keyof typeof en;
@@ -332,7 +338,13 @@ const ja: Record<MessageKey, string> = {
 	sortAscending: '昇順',
 	sortDescending: '降順',
 	scrollTable: '{name}(横にスクロールできます)',
-	noPayment: 'まだありません'
+	noPayment: 'まだありません',
+	moreServers: 'ほか {count} 台(?server=<id> で表示、一覧は servers API で取得できます)',
+	inviteUsed: 'このサインインリンクはすでに使用されています。',
+	inviteExpired: 'このサインインリンクは有効期限が切れています。',
+	inviteUnknown: 'このサインインリンクは無効です。',
+	inviteTooMany: 'このアドレスからの試行が多すぎます。{seconds} 秒後にもう一度お試しください。',
+	inviteAsk: 'リンクは 1 回限り、7 日間有効です。ご契約の事業者に新しいリンクを依頼してください。'
 };
 
 const messages: Record<Locale, Record<MessageKey, string>> = { en, ja };

@@ -77,7 +77,9 @@ describe('CSV exports', () => {
 		expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
 		expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="charges-local\.csv"$/);
 		const text = await response.text();
-		expect(text).toMatch(/^id,server,kind,status,period_start,period_end,amount_minor,amount,currency,stripe_id,created_at\r\n/);
+		expect(text).toMatch(
+			/^id,server,kind,status,period_start,period_end,amount_minor,amount,currency,stripe_id,created_at,customer,net_minor,tax_minor\r\n/
+		);
 		const { data, errors } = parse(text);
 		expect(errors).toEqual([]);
 		const api = (await admin.charges.query({ serverId: 'local', limit: 100 })).items;
@@ -96,7 +98,10 @@ describe('CSV exports', () => {
 				amount: String(c.amountMinor), // JPY has no minor digits
 				currency: c.currency,
 				stripe_id: c.stripeId ?? '',
-				created_at: c.createdAt
+				created_at: c.createdAt,
+				customer: 'default',
+				net_minor: String(c.amountMinor), // no TAX_RATE: net is the amount
+				tax_minor: '0'
 			});
 		});
 	});

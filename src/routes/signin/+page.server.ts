@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { SESSION_COOKIE } from '$lib/server/auth/sessions';
+import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
 import { safeEqual } from '$lib/server/auth/tokens';
 import { safeNext } from '$lib/server/auth/next-path';
 import { getApp } from '$lib/server/runtime';
@@ -32,13 +32,7 @@ export const actions: Actions = {
 			return after ? tooMany(after) : fail(401, { error: 'That token is not right.' });
 		}
 		const session = await app.sessions.create();
-		cookies.set(SESSION_COOKIE, session.token, {
-			path: '/',
-			httpOnly: true,
-			sameSite: 'strict',
-			secure: url.protocol === 'https:',
-			expires: new Date(session.expiresAt)
-		});
+		cookies.set(SESSION_COOKIE, session.token, sessionCookieOptions(url.protocol === 'https:', session.expiresAt));
 		redirect(303, safeNext(url.searchParams.get('next')));
 	}
 };

@@ -16,11 +16,17 @@ export interface BillingCustomer {
 	isDefault: boolean;
 }
 
+/** A customer's name as shown: the stored one, else (the default customer) CUSTOMER_NAME or CUSTOMER_EMAIL, else the id. */
+export function customerName(config: Config, id: string, name: string | null): string {
+	if (name !== null) return name;
+	return id === DEFAULT_CUSTOMER_ID ? (config.stripe.customerName ?? config.stripe.customerEmail ?? 'Default customer') : id;
+}
+
 export function billingCustomer(config: Config, row: Customer): BillingCustomer {
 	const isDefault = row.id === DEFAULT_CUSTOMER_ID;
 	return {
 		id: row.id,
-		name: row.name ?? (isDefault ? (config.stripe.customerName ?? config.stripe.customerEmail ?? 'Default customer') : row.id),
+		name: customerName(config, row.id, row.name),
 		email: row.email ?? (isDefault ? (config.stripe.customerEmail ?? null) : null),
 		locale: row.locale === 'ja' ? 'ja' : 'en',
 		stripeCustomerId: row.stripe_customer_id ?? (isDefault ? (config.stripe.customerId ?? null) : null),

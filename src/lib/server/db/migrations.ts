@@ -279,6 +279,12 @@ export function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migra
 				await sql`insert into charge_servers (charge_id, server_id, period_start, period_end, frontier, anchor_run_id, anchor_start)
 					select id, server_id, period_start, period_end, coalesce(frontier, period_end), anchor_run_id, anchor_start from charges`.execute(db);
 			}
+		},
+		'2026-11-30-004-server-table': {
+			// the operator's servers table sorts by name across every customer (by customer: servers_customer)
+			async up(db: AnyDatabase) {
+				await db.schema.createIndex('servers_name').on('servers').columns(['name', 'id']).execute();
+			}
 		}
 	};
 }

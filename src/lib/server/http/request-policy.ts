@@ -38,9 +38,11 @@ export const LANG_COOKIE_OPTIONS = { path: '/', httpOnly: false, sameSite: 'lax'
 export function contextFacts(
 	read: { header(name: string): string | null; cookie(name: string): string | undefined },
 	clientAddress: string,
-	chosen?: Locale
+	chosen?: Locale,
+	origin?: string
 ): RequestFacts {
 	return {
+		origin,
 		authorization: read.header('authorization'),
 		sessionToken: read.cookie(SESSION_COOKIE),
 		cookieLocale: chosen ?? read.cookie(LANG_COOKIE),
@@ -54,7 +56,10 @@ export function logRequest(
 	logger: Logger,
 	line: { requestId: string; method: string; path: string; status: number; started: number; fastPath?: true }
 ) {
-	const { started, ...facts } = line;
+	const { started, ...facts } = { ...line, path: loggedPath(line.path) };
 	const level = facts.status >= 500 ? 'error' : facts.status === 429 ? 'warn' : 'debug';
 	if (logger.isLevelEnabled(level)) logger[level]({ ...facts, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
 }
+
+/** A path as logs show it: an invitation link's token is a credential and never written down. */
+export const loggedPath = (path: string) => (path.startsWith('/invite/') ? '/invite/…' : path);

@@ -5,6 +5,8 @@ import { isUniqueViolation } from '../db';
 import { newToken, sha256 } from '../auth/tokens';
 import { Failure } from '../errors';
 import { getServer, LOCAL_SERVER_ID } from './servers';
+import { getCustomerRow } from '../customers/customers';
+import { OPEN_STATUSES, openCharge } from '../billing/ledger';
 
 /** A remote server counts as online while its last heartbeat is this recent. */
 export const ONLINE_WITHIN_MS = 2 * 60_000;
@@ -15,9 +17,10 @@ export const ONLINE_WITHIN_MS = 2 * 60_000;
  */
 export async function addServer(
 	store: Store,
-	input: { id: string; name: string; hourlyRate?: string; meteringStart?: number },
+	input: { id: string; name: string; hourlyRate?: string; meteringStart?: number; customerId?: string },
 	now: number
 ): Promise<{ serverId: string; token: string }> {
+	if (input.customerId !== undefined) await getCustomerRow(store, input.customerId);
 	const token = newToken('sba_');
 	try {
 		await store.db
@@ -31,7 +34,8 @@ export async function addServer(
 				metering_start: input.meteringStart ?? now,
 				stripe_customer_id: null,
 				agent_token_hash: sha256(token),
-				created_at: now
+				created_at: now,
+				...(input.customerId !== undefined && { customer_id: input.customerId })
 			})
 			.execute();
 	} catch (error) {
@@ -41,23 +45,54 @@ export async function addServer(
 	return { serverId: input.id, token };
 }
 
-/** Renames a server, changes its rate (for time not billed yet) or its metering start. */
-export async function updateServer(
-	store: Store,
-	input: { serverId: string; name?: string; hourlyRate?: string; meteringStart?: number }
-): Promise<void> {
+export interface ServerChanges {
+	serverId: string;
+	name?: string;
+	hourlyRate?: string;
+	meteringStart?: number;
+	/** the customer who pays for it from now on */
+	customerId?: string;
+	/** a retired server accepts no heartbeats (and keeps its history); false brings it back */
+	retired?: boolean;
+}
+
+/**
+ * Renames a server, changes its rate (for time not billed yet), its metering start, its customer
+ * or whether it is retired. A server moves to another customer only while no open charge bills
+ * it: that charge was priced for the old customer (CHARGE_PENDING; the check is in the UPDATE itself).
+ */
+export async function updateServer(store: Store, input: ServerChanges, now: number): Promise<void> {
+	const server = await getServer(store, input.serverId);
+	if (input.retired === true && server.id === LOCAL_SERVER_ID) {
+		throw new Failure('INVALID_INPUT', 'This machine is metered by the app itself and cannot be retired');
+	}
+	const moving = input.customerId !== undefined && input.customerId !== server.customer_id;
+	if (moving) await getCustomerRow(store, input.customerId!);
 	const patch = {
 		...(input.name !== undefined && { name: input.name }),
 		...(input.hourlyRate !== undefined && { hourly_rate: input.hourlyRate }),
-		...(input.meteringStart !== undefined && { metering_start: input.meteringStart })
+		...(input.meteringStart !== undefined && { metering_start: input.meteringStart }),
+		...(moving && { customer_id: input.customerId }),
+		// retiring again keeps the first retirement's time
+		...(input.retired !== undefined && (input.retired ? server.retired_at === null && { retired_at: now } : { retired_at: null }))
 	};
-	if (Object.keys(patch).length === 0) {
-		await getServer(store, input.serverId);
-		return;
+	if (Object.keys(patch).length === 0) return;
+	let query = store.db.updateTable('servers').set(patch).where('id', '=', input.serverId);
+	if (moving) query = query.where(({ not, exists, selectFrom }) => not(exists(openChargeOf(selectFrom, input.serverId))));
+	const result = await query.executeTakeFirst();
+	if (Number(result.numUpdatedRows) === 1) return;
+	if (moving && (await openCharge(store, input.serverId))) {
+		throw new Failure('CHARGE_PENDING', `Server "${input.serverId}" has an open charge: settle or cancel it before moving the server`);
 	}
-	const result = await store.db.updateTable('servers').set(patch).where('id', '=', input.serverId).executeTakeFirst();
-	if (Number(result.numUpdatedRows) === 0) throw new Failure('SERVER_NOT_FOUND', `No server with id "${input.serverId}"`);
+	throw new Failure('SERVER_NOT_FOUND', `No server with id "${input.serverId}"`);
 }
+
+/** An open charge that bills the server (ledger.ts openCharge, as a subquery). */
+const openChargeOf = (selectFrom: ExpressionBuilder<DB, 'servers'>['selectFrom'], serverId: string) =>
+	selectFrom('charges')
+		.select('charges.id')
+		.where('charges.status', 'in', OPEN_STATUSES)
+		.where('charges.id', 'in', (eb) => eb.selectFrom('charge_servers').select('charge_id').where('server_id', '=', serverId));
 
 /** Replaces a server's agent token (the old one stops working at once). */
 export async function rotateAgentToken(store: Store, serverId: string): Promise<string> {

@@ -60,10 +60,17 @@ export async function ingestHeartbeats(app: App, beats: Heartbeat[]): Promise<{ 
 		if (!known || known.seenAt < beat.seenAt) latest.set(key, { ...beat, seenAt: Math.min(beat.seenAt, now) });
 	}
 	const serverIds = [...new Set([...latest.values()].map((b) => b.serverId))];
-	const servers = await app.store.db.selectFrom('servers').select(['id', 'metering_start']).where('id', 'in', serverIds).execute();
+	const servers = await app.store.db
+		.selectFrom('servers')
+		.select(['id', 'metering_start', 'retired_at'])
+		.where('id', 'in', serverIds)
+		.execute();
 	const meteringStart = new Map(servers.map((s) => [s.id, s.metering_start]));
 	const missing = serverIds.find((id) => !meteringStart.has(id));
 	if (missing !== undefined) throw new Failure('SERVER_NOT_FOUND', `No server with id "${missing}"`);
+	// the whole batch is refused: nothing of it is recorded, and the agent hears why
+	const retired = servers.find((s) => s.retired_at !== null);
+	if (retired) throw new Failure('SERVER_RETIRED', `Server "${retired.id}" is retired and accepts no heartbeats`);
 	// oldest sightings first: a backlog spanning a reboot arrives in the order it happened
 	const ordered = [...latest.values()].sort((a, b) => a.seenAt - b.seenAt);
 	const perServer = new Map<string, number>();

@@ -6,6 +6,7 @@ import { secondsPricer } from '../billing/money';
 import { pricingRules } from '../billing/statement';
 import { chainRuns } from '../billing/chain';
 import { getServer } from './servers';
+import { getCustomerRow } from '../customers/customers';
 import { bucketCountBound, bucketsOf, MAX_BUCKETS, secondsPerBucket, type BucketSize, type Interval } from './buckets';
 
 /**
@@ -100,18 +101,21 @@ export async function usageOf(
 }
 
 export interface UsageQuery {
-	/** one server; none: every server (until customers exist, a customer's usage is every server's) */
+	/** one server; else every server of `customerId`; neither: every server */
 	serverId?: string;
+	customerId?: string;
 	from: number;
 	to: number;
 	bucket: BucketSize;
 }
 
-/** Usage of one server or of all of them. */
+/** Usage of one server, of one customer's servers (summed), or of all of them. */
 export async function usage(store: Store, config: Config, query: UsageQuery): Promise<Usage> {
-	const servers =
-		query.serverId === undefined
-			? await store.db.selectFrom('servers').select(['id', 'hourly_rate', 'metering_start']).execute()
-			: [await getServer(store, query.serverId)];
-	return usageOf(store, config, servers, query);
+	if (query.serverId !== undefined) return usageOf(store, config, [await getServer(store, query.serverId)], query);
+	let servers = store.db.selectFrom('servers').select(['id', 'hourly_rate', 'metering_start']);
+	if (query.customerId !== undefined) {
+		await getCustomerRow(store, query.customerId); // CUSTOMER_NOT_FOUND rather than an empty answer
+		servers = servers.where('customer_id', '=', query.customerId);
+	}
+	return usageOf(store, config, await servers.orderBy('id').execute(), query);
 }

@@ -19,6 +19,8 @@ export interface Context {
 	/** the client's address (the proxy's ADDRESS_HEADER when set): anonymous limits and failed sign-ins count against it */
 	clientKey: string;
 	locale: Locale;
+	/** this site's origin as the request reached it (links the API hands out: invitations, Stripe's return URL); unknown for the CLI */
+	origin?: string;
 }
 
 /** What a context is built from, read from a request by http/request-policy.ts whichever server received it. */
@@ -28,6 +30,7 @@ export interface RequestFacts {
 	cookieLocale: string | undefined;
 	acceptLanguage: string | null;
 	clientAddress: string;
+	origin?: string;
 }
 
 export async function createContext(app: App, facts: RequestFacts): Promise<Context> {
@@ -36,7 +39,8 @@ export async function createContext(app: App, facts: RequestFacts): Promise<Cont
 		auth: await authenticate(app, { authorization: facts.authorization, sessionToken: facts.sessionToken, clientKey: facts.clientAddress }),
 		requestId: newRequestId(),
 		clientKey: facts.clientAddress,
-		locale: pickLocale(facts.cookieLocale, facts.acceptLanguage)
+		locale: pickLocale(facts.cookieLocale, facts.acceptLanguage),
+		...(facts.origin && { origin: facts.origin })
 	};
 }
 

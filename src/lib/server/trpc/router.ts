@@ -3,7 +3,8 @@ import { router, createCallerFactory } from './init';
 import { billingStatus } from './routers/billing';
 import { billNow, cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
 import { uptime } from './routers/metering';
-import { addServer, heartbeat, rotateAgentToken, servers, updateServer } from './routers/servers';
+import { addCustomer, customerPortal, customers, customerStatus, inviteCustomer, updateCustomer } from './routers/customers';
+import { addServer, heartbeat, rotateAgentToken, servers, serverTable, updateServer } from './routers/servers';
 import { usage } from './routers/usage';
 
 /** The read-only procedures, checked to be queries: all a GET may run (the fast path answers only these). */
@@ -22,7 +23,14 @@ export const appRouter = router({
 	updateServer,
 	rotateAgentToken,
 	heartbeat,
-	usage
+	usage,
+	serverTable,
+	addCustomer,
+	updateCustomer,
+	customers,
+	inviteCustomer,
+	customerStatus,
+	customerPortal
 });
 
 export type AppRouter = typeof appRouter;

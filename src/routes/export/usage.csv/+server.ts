@@ -7,12 +7,16 @@ import { createCaller } from '$lib/server/trpc/router';
 
 const DAY_MS = 86_400_000;
 
-/** The usage API as CSV: `?serverId=&from=&to=&bucket=` (default: the last 30 days by day, every server). */
+/**
+ * The usage API as CSV: `?serverId=` or `?customerId=`, `&from=&to=&bucket=` (default: the last 30 days by day, every
+ * server the caller may see: the admin's all, a customer's their own).
+ */
 export const GET: RequestHandler = async ({ locals, url }) => {
 	const q = url.searchParams;
 	const to = q.get('to') ?? new Date(locals.ctx.app.clock()).toISOString();
 	const input = {
 		serverId: q.get('serverId') ?? undefined,
+		customerId: q.get('customerId') ?? undefined,
 		from: q.get('from') ?? new Date(Date.parse(to) - 30 * DAY_MS).toISOString(),
 		to,
 		bucket: (q.get('bucket') ?? 'day') as 'day'

@@ -5,8 +5,10 @@ import { maxRateMicros, rateBound } from '../../config/bounds';
 import { Failure } from '../../errors';
 import { addServer as add, fleet, rotateAgentToken as rotate, updateServer as update } from '../../metering/fleet';
 import { ingestHeartbeats } from '../../metering/heartbeats';
-import { adminProcedure, agentProcedure } from '../init';
-import { serverId } from './inputs';
+import { serverTable as table } from '../../metering/server-table';
+import { visibleCustomerId } from '../../auth/scope';
+import { accountProcedure, adminProcedure, agentProcedure } from '../init';
+import { customerId, serverId } from './inputs';
 
 const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-25T09:00:00Z' });
 const hourlyRate = z
@@ -39,7 +41,8 @@ export const addServer = adminProcedure
 				id: serverId,
 				name: z.string().trim().min(1).max(100),
 				hourlyRate: hourlyRate.optional(),
-				meteringStart: isoTime.optional()
+				meteringStart: isoTime.optional(),
+				customerId: customerId.optional()
 			})
 			.strict()
 	)
@@ -49,8 +52,9 @@ export const addServer = adminProcedure
 	});
 
 /**
- * Changes a server's name, rate (applies to time not billed yet) or metering start (an
- * operator may bill from an earlier date on purpose; no time before it is ever billed).
+ * Changes a server's name, rate (applies to time not billed yet), metering start (an
+ * operator may bill from an earlier date on purpose; no time before it is ever billed),
+ * customer (not while an open charge bills it: CHARGE_PENDING) or retirement.
  */
 export const updateServer = adminProcedure
 	.input(
@@ -59,15 +63,47 @@ export const updateServer = adminProcedure
 				serverId,
 				name: z.string().trim().min(1).max(100).optional(),
 				hourlyRate: hourlyRate.optional(),
-				meteringStart: isoTime.optional()
+				meteringStart: isoTime.optional(),
+				customerId: customerId.optional(),
+				retired: z.boolean().optional()
 			})
 			.strict()
 	)
 	.mutation(async ({ ctx, input }) => {
 		checkRate(ctx.app.config, input.hourlyRate);
-		await update(ctx.app.store, { ...input, meteringStart: toMs(input.meteringStart) });
+		await update(ctx.app.store, { ...input, meteringStart: toMs(input.meteringStart) }, ctx.app.clock());
 		return { serverId: input.serverId };
 	});
+
+/** The servers table: paged (offset cursor), searchable by id or name, sorted; a customer sees only their own servers. */
+export const serverTable = accountProcedure
+	.input(
+		z
+			.object({
+				cursor: z.number().int().min(0).max(1_000_000).optional(),
+				limit: z.number().int().min(1).max(100).default(50),
+				search: z.string().trim().max(100).optional(),
+				sort: z.enum(['name', 'customer', 'uptime', 'unbilled']).default('name'),
+				direction: z.enum(['asc', 'desc']).default('asc'),
+				customerId: customerId.optional()
+			})
+			.strict()
+			.optional()
+	)
+	.query(({ ctx, input }) =>
+		table(
+			ctx.app,
+			{
+				offset: input?.cursor ?? 0,
+				limit: input?.limit ?? 50,
+				search: input?.search || undefined,
+				sort: input?.sort ?? 'name',
+				direction: input?.direction ?? 'asc',
+				customerId: ctx.auth.role === 'customer' ? visibleCustomerId(ctx.auth, input?.customerId) : input?.customerId
+			},
+			ctx.locale
+		)
+	);
 
 export const rotateAgentToken = adminProcedure
 	.input(z.object({ serverId }).strict())

@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import type { Locale } from '../../format';
+import type { App } from '../app';
+import type { Store } from '../db';
+import { billingStatus } from '../billing/status';
+import { openCustomerCharge } from '../billing/ledger';
+import { billingCustomer } from './customers';
+import { monthToDateMinor } from './status';
+
+/** `%`, `_` and the escape itself are literal in a search: LIKE ... ESCAPE '\'. */
+export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The operator's customers table, a page at a time (by id; pass nextCursor back as cursor):
+ * per customer its servers, what they owe unbilled (each server's status, summed), the
+ * month-to-date estimate, the open charge, the last payment and the charges flagged for review.
+ * The counts come from three grouped queries for the page; the figures from each server's status.
+ */
+export async function listCustomers(app: App, query: { cursor?: string; limit: number; search?: string }, locale: Locale) {
+	const { store, config } = app;
+	let rows = store.db
+		.selectFrom('customers')
+		.selectAll()
+		.orderBy('id')
+		.limit(query.limit + 1);
+	if (query.cursor !== undefined) rows = rows.where('id', '>', query.cursor);
+	if (query.search) {
+		const pattern = likePattern(query.search);
+		rows = rows.where((eb) =>
+			eb.or([
+				eb(sql`lower(id)`, 'like', sql`${pattern} escape '\\'`),
+				eb(sql`lower(coalesce(name, ''))`, 'like', sql`${pattern} escape '\\'`),
+				eb(sql`lower(coalesce(email, ''))`, 'like', sql`${pattern} escape '\\'`)
+			])
+		);
+	}
+	const found = await rows.execute();
+	const page = found.slice(0, query.limit);
+	const ids = page.map((c) => c.id);
+	const [servers, payments, flagged] = ids.length === 0 ? [[], [], []] : await pageFacts(store, ids);
+	const now = app.clock();
+	const items = await Promise.all(
+		page.map(async (row) => {
+			const customer = billingCustomer(config, row);
+			const own = servers.filter((s) => s.customer_id === row.id);
+			const [statuses, monthMinor, open] = await Promise.all([
+				Promise.all(own.map((s) => billingStatus(app, s.id, locale))),
+				monthToDateMinor(store, config, own, now),
+				openCustomerCharge(store, row.id)
+			]);
+			const paidAt = payments.find((p) => p.customer_id === row.id)?.paid_at;
+			return {
+				customerId: customer.id,
+				name: customer.name,
+				email: customer.email,
+				locale: customer.locale,
+				serverCount: own.length,
+				unbilledMinor: statuses.reduce((sum, s) => sum + s.amountMinor, 0),
+				monthToDateMinor: monthMinor,
+				openChargeMinor: open ? open.amount_minor : null,
+				openChargeId: open ? open.id : null,
+				lastPaymentAt: paidAt == null ? null : new Date(Number(paidAt)).toISOString(),
+				flaggedCharges: Number(flagged.find((f) => f.customer_id === row.id)?.n ?? 0),
+				taxRate: customer.tax.rate
+			};
+		})
+	);
+	return { items, nextCursor: found.length > query.limit ? page[page.length - 1].id : null };
+}
+
+/** The page's servers, newest succeeded charge and flagged charge count per customer: one query each. */
+function pageFacts(store: Store, ids: string[]) {
+	return Promise.all([
+		store.db
+			.selectFrom('servers')
+			.select(['id', 'customer_id', 'hourly_rate', 'metering_start'])
+			.where('customer_id', 'in', ids)
+			.orderBy('customer_id')
+			.orderBy('name')
+			.orderBy('id')
+			.execute(),
+		store.db
+			.selectFrom('charges')
+			.select(['customer_id', (eb) => eb.fn.max('updated_at').as('paid_at')])
+			.where('customer_id', 'in', ids)
+			.where('status', '=', 'succeeded')
+			.groupBy('customer_id')
+			.execute(),
+		store.db
+			.selectFrom('charges')
+			.select(['customer_id', (eb) => eb.fn.countAll().as('n')])
+			.where('customer_id', 'in', ids)
+			.where('review_reason', 'is not', null)
+			.groupBy('customer_id')
+			.execute()
+	]);
+}
