@@ -19,7 +19,7 @@ const DOUBLE_RATE_LIMIT = 25;
 
 export interface BillingRunFigures {
 	servers: number;
-	/** invoices go to one customer per server until customers exist (§12): as many customers as servers */
+	/** customers of SERVERS_PER_CUSTOMER servers each, plus this machine's default customer; one invoice each */
 	customers: number;
 	/** CPU time of this process (the app and its Stripe SDK), s */
 	appCpuSeconds: number;
@@ -81,7 +81,8 @@ export async function billingRunFigures(size: number): Promise<BillingRunFigures
 			const { sent: stripeCalls, rateLimited, maxRps } = app.stripePacer;
 			const servers = size + 1;
 			const appCpuSeconds = (used.user + used.system) / 1e6;
-			return { servers, customers: servers, appCpuSeconds, wallSeconds, stripeCalls, rateLimited, maxRps, report };
+			const customers = Math.ceil(size / SERVERS_PER_CUSTOMER) + 1;
+			return { servers, customers, appCpuSeconds, wallSeconds, stripeCalls, rateLimited, maxRps, report };
 		} finally {
 			await app.stop();
 		}
@@ -100,11 +101,39 @@ export function billingRunLine(figures: BillingRunFigures, fmt: (n: number, digi
 	);
 }
 
-/** `size` remote servers, each metered from its boot two hours ago and last seen a minute ago: one unbilled run each. */
+/** Servers per customer in the bench's fleet (an operator renting a handful to each). */
+const SERVERS_PER_CUSTOMER = 10;
+
+/**
+ * `size` remote servers in customers of SERVERS_PER_CUSTOMER (each with an email: its Stripe
+ * customer is made in the run), each server metered from its boot two hours ago and last seen
+ * a minute ago: one unbilled run each.
+ */
 async function seedBillableFleet(store: Store, size: number, now: number): Promise<void> {
 	const boot = now - 2 * 3600_000;
-	for (let i = 0; i < size; i++)
-		await addServer(store, { id: `bill-${String(i).padStart(5, '0')}`, name: `billed ${i}`, meteringStart: boot }, boot);
+	const customers = Math.ceil(size / SERVERS_PER_CUSTOMER);
+	for (let c = 0; c < customers; c += 500) {
+		await store.db
+			.insertInto('customers')
+			.values(
+				Array.from({ length: Math.min(500, customers - c) }, (_, k) => ({
+					id: `cust-${String(c + k).padStart(4, '0')}`,
+					name: `Customer ${c + k}`,
+					email: `billing-${c + k}@example.com`,
+					created_at: boot
+				}))
+			)
+			.execute();
+	}
+	for (let i = 0; i < size; i++) {
+		const id = `bill-${String(i).padStart(5, '0')}`;
+		await addServer(store, { id, name: `billed ${i}`, meteringStart: boot }, boot);
+		await store.db
+			.updateTable('servers')
+			.set({ customer_id: `cust-${String(Math.floor(i / SERVERS_PER_CUSTOMER)).padStart(4, '0')}` })
+			.where('id', '=', id)
+			.execute();
+	}
 	for (let i = 0; i < size; i += 500) {
 		const ids = Array.from({ length: Math.min(500, size - i) }, (_, k) => `bill-${String(i + k).padStart(5, '0')}`);
 		await store.db

@@ -16,7 +16,7 @@ const HAS_USAGE = existsSync(resolve(import.meta.dirname, '../../src/lib/server/
 let setup: BillingSetup;
 let admin: BillingClient;
 beforeAll(async () => {
-	setup = await startBilling('sqlite', { ADMIN_TOKEN, SERVER_NAME: 'web-1', BOOT_TIME_FILE: bootFile(3 * 3600 + 30) });
+	setup = await startBilling('sqlite', { ADMIN_TOKEN, SERVER_NAME: 'web-1', BOOT_TIME_FILE: bootFile(3 * 3600 + 60) });
 	admin = createBillingClient(setup.server.url, { token: ADMIN_TOKEN });
 });
 afterAll(() => setup?.close());
@@ -153,7 +153,8 @@ describe('server-billing CLI, through the API', () => {
 	it.skipIf(!HAS_USAGE)('usage prints buckets with local times, hours and estimated amounts; --json is the API answer', async () => {
 		const before = await ledger();
 		const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
-		const to = new Date(Date.now() - 1000).toISOString();
+		// before the last sample (every 30 s): later samples cannot change the range between the two reads
+		const to = new Date(Date.now() - 40_000).toISOString();
 		const json = JSON.parse((await cli(['usage', '--from', from, '--to', to, '--bucket', 'day', '--json'])).stdout);
 		const api = await (admin as unknown as { usage: { query(input: object): Promise<unknown> } }).usage.query({ from, to, bucket: 'day' });
 		expect(json).toMatchObject({ totalSeconds: (api as { totalSeconds: number }).totalSeconds, buckets: expect.any(Array) });

@@ -47,9 +47,10 @@ describe.each(DATABASES)('a crash (SIGKILL) in the middle of a charge on %s', (k
 	it('a crash during invoice creation resumes the same invoice with each item once', async () => {
 		setup = await startBilling(kind);
 		const { double } = setup;
-		double.fault({ method: 'POST', path: '/v1/invoiceitems', kind: 'stall' });
+		const addLines = /^\/v1\/invoices\/[^/]+\/add_lines$/;
+		double.fault({ method: 'POST', path: addLines, kind: 'stall' });
 		void setup.client.createInvoice.mutate().catch(() => {});
-		await until(() => double.requests.some((r) => r.path === '/v1/invoiceitems'), 'the invoice item call');
+		await until(() => double.requests.some((r) => addLines.test(r.path)), 'the call adding the lines');
 		await setup.server.kill();
 		await setup.restart();
 		const client = createBillingClient(setup.server.url);

@@ -14,9 +14,14 @@ export interface LedgerCharge {
 	stripe_id: string | null;
 }
 
-/** Reads the charges table straight from the database, to check the ledger's invariants from outside the app. */
+/**
+ * Reads the ledger straight from the database, to check its invariants from outside the app:
+ * one row per charge and server it billed (a customer's charge has a row for each of its
+ * servers, with that server's period), ordered by charge.
+ */
 export async function readCharges(databaseUrl: string): Promise<LedgerCharge[]> {
-	const query = 'select id, server_id, status, kind, period_start, period_end, amount_minor, stripe_id from charges order by id';
+	const query = `select c.id, s.server_id, c.status, c.kind, s.period_start, s.period_end, c.amount_minor, c.stripe_id
+		from charge_servers s join charges c on c.id = s.charge_id order by c.id, s.server_id`;
 	if (databaseUrl.startsWith('postgres')) {
 		const client = new pg.Client({ connectionString: databaseUrl });
 		await client.connect();

@@ -40,6 +40,7 @@ export const ROUTES: Route[] = [
 	{ method: 'DELETE', pattern: '/v1/invoices/:id', handler: invoices.deleteInvoice },
 	{ method: 'GET', pattern: '/v1/invoices/:id/lines', handler: invoices.listInvoiceLines },
 	{ method: 'POST', pattern: '/v1/invoices/:id/finalize', handler: invoices.finalizeInvoice },
+	{ method: 'POST', pattern: '/v1/invoices/:id/add_lines', handler: invoiceItems.addInvoiceLines },
 	{ method: 'POST', pattern: '/v1/invoices/:id/pay', handler: invoices.payInvoiceHandler },
 	{ method: 'POST', pattern: '/v1/invoices/:id/void', handler: invoices.voidInvoiceHandler },
 	{ method: 'POST', pattern: '/v1/invoices/:id/mark_uncollectible', handler: invoices.markUncollectibleHandler },

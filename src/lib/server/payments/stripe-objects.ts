@@ -99,27 +99,39 @@ export async function createInvoiceAt(app: App, stripe: Stripe, charge: Charge):
 		if (!found) throw await startOver(app, charge, error);
 		draft = found;
 	}
+	// a charge that already had its invoice is being resumed: lines Stripe already holds are not sent again
+	const resumed = charge.stripe_id !== null;
 	await attachStripeId(app.store, charge.id, draft.id!, app.clock());
 	if (draft.status === 'draft') {
 		const taxRates = charge.tax_rate === null ? undefined : [await ensureTaxRate(app, stripe, charge.tax_rate, charge.tax_inclusive === 1)];
-		for (const item of await chargeItems(app.store, charge.id)) {
-			// a line whose rounding came to nothing still counts as billed time; Stripe needs no line for it
-			if (item.amount_minor === 0) continue;
-			await stripe.invoiceItems.create(
+		const present = resumed ? await linesOn(stripe, draft.id!) : new Set<string>();
+		// a line whose rounding came to nothing still counts as billed time; Stripe needs no line for it
+		const items = (await chargeItems(app.store, charge.id)).filter((item) => item.amount_minor !== 0 && !present.has(String(item.id)));
+		let total: number | undefined;
+		for (let i = 0; i < items.length; i += LINES_PER_REQUEST) {
+			const chunk = items.slice(i, i + LINES_PER_REQUEST);
+			const updated = await stripe.invoices.addLines(
+				draft.id!,
 				{
-					customer,
-					invoice: draft.id,
-					amount: item.amount_minor,
-					currency: charge.currency,
-					description: item.description,
-					period: { start: seconds(item.period_start), end: seconds(item.period_end) },
-					...(taxRates && { tax_rates: taxRates }),
-					metadata: { installation_id: app.installationId, charge_id: String(charge.id), server_id: item.server_id, month: item.month }
+					lines: chunk.map((item) => ({
+						amount: item.amount_minor,
+						description: item.description,
+						period: { start: seconds(item.period_start), end: seconds(item.period_end) },
+						...(taxRates && { tax_rates: taxRates }),
+						metadata: {
+							installation_id: app.installationId,
+							charge_id: String(charge.id),
+							charge_item_id: String(item.id),
+							server_id: item.server_id,
+							month: item.month
+						}
+					}))
 				},
-				{ idempotencyKey: key(`item-${item.id}`) }
+				{ idempotencyKey: key(`lines-${chunk[0].id}`) }
 			);
+			total = updated.total;
 		}
-		if (taxRates) await roundTaxOnce(app, stripe, charge, customer, draft.id!, key);
+		if (taxRates) await roundTaxOnce(app, stripe, charge, customer, draft.id!, total, key);
 	}
 	const invoice =
 		draft.status === 'draft'
@@ -135,6 +147,19 @@ export async function createInvoiceAt(app: App, stripe: Stripe, charge: Charge):
 	return stored;
 }
 
+/** Lines per add_lines request: a customer's month of servers is usually one request (an invoice holds at most 250). */
+const LINES_PER_REQUEST = 50;
+
+/** The ledger lines a draft invoice already holds (by the charge_item_id each line carries). */
+async function linesOn(stripe: Stripe, invoiceId: string): Promise<Set<string>> {
+	const present = new Set<string>();
+	for await (const line of stripe.invoices.listLineItems(invoiceId, { limit: 100 })) {
+		const id = line.metadata?.charge_item_id;
+		if (id) present.add(id);
+	}
+	return present;
+}
+
 /**
  * Stripe rounds tax per line; the ledger rounds it once per charge. When the two differ (by
  * a unit or so per few lines), one untaxed line makes the invoice's total the charge's exactly,
@@ -146,15 +171,15 @@ async function roundTaxOnce(
 	charge: Charge,
 	customer: string,
 	invoiceId: string,
+	total: number | undefined,
 	key: (step: string) => string
 ): Promise<void> {
-	const invoice = await stripe.invoices.retrieve(invoiceId);
-	const difference = charge.amount_minor - (invoice.total ?? 0);
+	const difference = charge.amount_minor - (total ?? (await stripe.invoices.retrieve(invoiceId)).total);
 	if (difference === 0) return;
 	await stripe.invoiceItems.create(
 		{
 			customer,
-			invoice: invoice.id,
+			invoice: invoiceId,
 			amount: difference,
 			currency: charge.currency,
 			description: 'Tax rounding (tax is rounded once per invoice)',

@@ -5,7 +5,7 @@ import { idOf, newId, nowSeconds } from '../ids';
 import { filterCreated, paginate } from '../lists';
 import { checkKnown, given, has, mergeMetadata, optBool, optCurrency, optInt, optMetadata, optString, reqInt, reqString } from '../params';
 import type { HandlerContext, Params } from '../types';
-import { assertDraft, attachItem, detachItem, syncItem } from './invoice-flow';
+import { assertDraft, attachItem, detachItem, MAX_INVOICE_LINES, syncItem } from './invoice-flow';
 import { taxRatesParam } from './tax-rates';
 
 const UPDATE_PARAMS = [
@@ -96,6 +96,89 @@ export function createInvoiceItem(ctx: HandlerContext) {
 	ii.net_amount = ii.amount;
 	if (invoice) attachItem(invoice, ii, ctx.state);
 	return ctx.state.add('invoiceItems', ii);
+}
+
+const LINE_PARAMS = [
+	'amount',
+	'description',
+	'discountable',
+	'discounts',
+	'invoice_item',
+	'metadata',
+	'period',
+	'price_data',
+	'pricing',
+	'quantity',
+	'quantity_decimal',
+	'tax_amounts',
+	'tax_rates'
+];
+
+/**
+ * POST /v1/invoices/:id/add_lines — several lines in one request (Stripe's bulk line API): each
+ * is a new invoice item of the invoice's customer and currency (or an existing pending item).
+ * The draft only; all lines are checked before any is added, so a refusal adds none.
+ */
+export function addInvoiceLines(ctx: HandlerContext) {
+	const p = ctx.params;
+	checkKnown(p, ['lines', 'expand', 'invoice_metadata']);
+	const inv = ctx.state.load('invoices', ctx.id);
+	assertDraft(inv);
+	const lines = p.lines;
+	if (lines === undefined) throw missingParam('lines');
+	if (!Array.isArray(lines) || lines.length === 0 || lines.some((l) => typeof l !== 'object' || l === null)) {
+		throw invalidRequest('Invalid array', { param: 'lines' });
+	}
+	const customer = ctx.state.load('customers', idOf(inv.customer)!, { inUrl: false });
+	const now = nowSeconds();
+	const items = (lines as Params[]).map((line, i) => {
+		for (const key of Object.keys(line)) {
+			if (!LINE_PARAMS.includes(key))
+				throw invalidRequest(`Received unknown parameter: lines[${i}][${key}]`, { param: `lines[${i}][${key}]` });
+		}
+		if (has(line, 'price_data') || has(line, 'pricing'))
+			throw invalidRequest('price_data is not supported by the test double', { param: `lines[${i}]` });
+		if (has(line, 'invoice_item')) {
+			const ii = ctx.state.load('invoiceItems', String(line.invoice_item), { inUrl: false });
+			if (ii.invoice) throw invalidRequest(`The invoice item ${ii.id} is already on an invoice.`, { param: `lines[${i}][invoice_item]` });
+			return ii;
+		}
+		const quantity = optInt(line, ['quantity'], { min: 0 }) ?? 1;
+		const ii: Stripe.InvoiceItem = {
+			id: newId('ii'),
+			object: 'invoiceitem',
+			amount: amountOf(line, quantity),
+			currency: inv.currency,
+			customer: customer.id,
+			customer_account: null,
+			date: now,
+			description: optString(line, 'description') ?? null,
+			discountable: optBool(line, 'discountable') ?? true,
+			discounts: [],
+			invoice: null as string | null,
+			livemode: false,
+			metadata: mergeMetadata({}, optMetadata(line)),
+			net_amount: 0,
+			parent: null,
+			period: period(line, { start: now, end: now }),
+			pricing: null,
+			proration: false,
+			quantity,
+			quantity_decimal: decimal(quantity),
+			tax_rates: taxRatesParam(ctx.state, line, 'tax_rates') ?? [],
+			test_clock: null
+		};
+		ii.net_amount = ii.amount;
+		return ii;
+	});
+	if (inv.lines.data.length + items.length > MAX_INVOICE_LINES) {
+		throw invalidRequest(`An invoice can have at most ${MAX_INVOICE_LINES} line items.`, { param: 'lines' });
+	}
+	for (const ii of items) {
+		if (!ctx.state.invoiceItems.has(ii.id)) ctx.state.add('invoiceItems', ii);
+		attachItem(inv, ii, ctx.state);
+	}
+	return inv;
 }
 
 export function retrieveInvoiceItem(ctx: HandlerContext) {

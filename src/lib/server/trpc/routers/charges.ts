@@ -112,6 +112,7 @@ export const charges = accountProcedure
 
 /** Cancels an open charge at Stripe and releases its window. A customer may cancel only their own pending card payment. */
 export const cancelCharge = accountProcedure.input(chargeId).mutation(async ({ ctx, input }) => {
+	requireStripe(ctx.app.stripe);
 	const charge = await visibleCharge(ctx, input.chargeId);
 	if (ctx.auth.role === 'customer' && charge.kind !== 'payment_intent') {
 		throw new Failure('FORBIDDEN', 'Only the operator can cancel an invoice');
