@@ -4,6 +4,7 @@ import type { App } from '../app';
 import type { Store } from '../db';
 import { billingStatus } from '../billing/status';
 import { openCustomerCharge } from '../billing/ledger';
+import { mapLimited, readConcurrency } from '../db/concurrency';
 import { billingCustomer } from './customers';
 import { monthToDateMinor } from './status';
 
@@ -39,32 +40,31 @@ export async function listCustomers(app: App, query: { cursor?: string; limit: n
 	const ids = page.map((c) => c.id);
 	const [servers, payments, flagged] = ids.length === 0 ? [[], [], []] : await pageFacts(store, ids);
 	const now = app.clock();
-	const items = await Promise.all(
-		page.map(async (row) => {
-			const customer = billingCustomer(config, row);
-			const own = servers.filter((s) => s.customer_id === row.id);
-			const [statuses, monthMinor, open] = await Promise.all([
-				Promise.all(own.map((s) => billingStatus(app, s.id, locale))),
-				monthToDateMinor(store, config, own, now),
-				openCustomerCharge(store, row.id)
-			]);
-			const paidAt = payments.find((p) => p.customer_id === row.id)?.paid_at;
-			return {
-				customerId: customer.id,
-				name: customer.name,
-				email: customer.email,
-				locale: customer.locale,
-				serverCount: own.length,
-				unbilledMinor: statuses.reduce((sum, s) => sum + s.amountMinor, 0),
-				monthToDateMinor: monthMinor,
-				openChargeMinor: open ? open.amount_minor : null,
-				openChargeId: open ? open.id : null,
-				lastPaymentAt: paidAt == null ? null : new Date(Number(paidAt)).toISOString(),
-				flaggedCharges: Number(flagged.find((f) => f.customer_id === row.id)?.n ?? 0),
-				taxRate: customer.tax.rate
-			};
-		})
-	);
+	const limit = readConcurrency(store);
+	// every server's status first (one at a time on SQLite), then each customer's month and open charge
+	const amounts = new Map<string, number>();
+	await mapLimited(servers, limit, async (s) => amounts.set(s.id, (await billingStatus(app, s.id, locale)).amountMinor));
+	const items = await mapLimited(page, limit, async (row) => {
+		const customer = billingCustomer(config, row);
+		const own = servers.filter((s) => s.customer_id === row.id);
+		const monthMinor = await monthToDateMinor(store, config, own, now);
+		const open = await openCustomerCharge(store, row.id);
+		const paidAt = payments.find((p) => p.customer_id === row.id)?.paid_at;
+		return {
+			customerId: customer.id,
+			name: customer.name,
+			email: customer.email,
+			locale: customer.locale,
+			serverCount: own.length,
+			unbilledMinor: own.reduce((sum, s) => sum + amounts.get(s.id)!, 0),
+			monthToDateMinor: monthMinor,
+			openChargeMinor: open ? open.amount_minor : null,
+			openChargeId: open ? open.id : null,
+			lastPaymentAt: paidAt == null ? null : new Date(Number(paidAt)).toISOString(),
+			flaggedCharges: Number(flagged.find((f) => f.customer_id === row.id)?.n ?? 0),
+			taxRate: customer.tax.rate
+		};
+	});
 	return { items, nextCursor: found.length > query.limit ? page[page.length - 1].id : null };
 }
 

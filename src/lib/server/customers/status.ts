@@ -10,6 +10,7 @@ import { applyTax } from '../billing/tax';
 import { ONLINE_WITHIN_MS } from '../metering/fleet';
 import { LOCAL_SERVER_ID } from '../metering/servers';
 import { usageOf } from '../metering/usage';
+import { mapLimited, readConcurrency } from '../db/concurrency';
 import { getCustomer } from './customers';
 
 type MeteredServer = Pick<Server, 'id' | 'hourly_rate' | 'metering_start'>;
@@ -58,8 +59,8 @@ export async function customerStatus(app: App, customerId: string, locale: Local
 	const now = app.clock();
 	const customer = await getCustomer(store, config, customerId);
 	const servers = await customerServers(store, customerId);
-	const [statuses, monthMinor, open, last] = await Promise.all([
-		Promise.all(servers.map((s) => billingStatus(app, s.id, locale))),
+	const statuses = await mapLimited(servers, readConcurrency(store), (s) => billingStatus(app, s.id, locale));
+	const [monthMinor, open, last] = await Promise.all([
 		monthToDateMinor(store, config, servers, now),
 		openCustomerCharge(store, customerId),
 		lastCustomerCharge(store, customerId)

@@ -7,6 +7,7 @@ import { formatRate } from '../billing/money';
 import { pricingRules } from '../billing/statement';
 import { customerName } from '../customers/customers';
 import { likePattern } from '../customers/list';
+import { mapLimited, readConcurrency } from '../db/concurrency';
 import { ONLINE_WITHIN_MS } from './fleet';
 
 export type ServerSort = 'name' | 'customer' | 'uptime' | 'unbilled';
@@ -54,10 +55,7 @@ export async function serverTable(app: App, query: ServerTableQuery, locale: Loc
 	if (query.sort === 'unbilled') {
 		const ids = (await filtered.select('servers.id').execute()).map((r) => r.id);
 		const amounts = new Map<string, number>();
-		for (let i = 0; i < ids.length; i += 100) {
-			const statuses = await Promise.all(ids.slice(i, i + 100).map((id) => billingStatus(app, id, locale)));
-			for (const s of statuses) amounts.set(s.serverId, s.amountMinor);
-		}
+		await mapLimited(ids, readConcurrency(store), async (id) => amounts.set(id, (await billingStatus(app, id, locale)).amountMinor));
 		const sign = dir === 'asc' ? 1 : -1;
 		ids.sort((a, b) => sign * (amounts.get(a)! - amounts.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
 		pageIds = ids.slice(query.offset, query.offset + query.limit);
@@ -67,7 +65,9 @@ export async function serverTable(app: App, query: ServerTableQuery, locale: Loc
 	else if (query.sort === 'customer')
 		ordered = ordered.orderBy('servers.customer_id', dir).orderBy('servers.name', dir).orderBy('servers.id', dir);
 	else
-		ordered = ordered.orderBy(sql`${latest('last_seen_at')} - ${latest('boot_time')}`, sql.raw(`${dir} nulls last`)).orderBy('servers.id');
+		ordered = ordered
+			.orderBy(sql`${latest('last_seen_at')} - ${latest('boot_time')}`, (ob) => (dir === 'asc' ? ob.asc() : ob.desc()).nullsLast())
+			.orderBy('servers.id');
 	if (!pageIds) ordered = ordered.limit(query.limit).offset(query.offset);
 	const rows = await ordered
 		.leftJoin('customers', 'customers.id', 'servers.customer_id')
