@@ -141,6 +141,16 @@ describe('operator views', () => {
 		await page.context().close();
 	});
 
+	it('invites without JavaScript too (a form post answered with the link)', async () => {
+		const page = await signedInOperator({ javaScriptEnabled: false });
+		await page.locator('[data-testid="customer-row"][data-id="sakura"] [data-testid="invite"]').click();
+		expect(await page.getByTestId('invite-link').inputValue()).toMatch(/\/invite\/\S+$/);
+		expect(await page.locator('label[for="invite-link"]').textContent()).toBe('Invitation link for さくら商店');
+		// the Copy button needs a script: without one it is not offered
+		expect(await page.getByTestId('copy-invite').count()).toBe(0);
+		await page.context().close();
+	});
+
 	it('opens a customer’s portal as the customer sees it', async () => {
 		const page = await signedInOperator();
 		await page.locator('[data-testid="customer-row"][data-id="sakura"] [data-testid="customer-link"]').click();
