@@ -7,7 +7,8 @@ const config = {
 	kit: {
 		adapter: adapter({ out: 'build', precompress: true }),
 		csp: {
-			mode: 'auto',
+			// hashes, not a nonce per response: a page's bytes stay the same, so it can be kept for the second (page-cache.ts)
+			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
 				'script-src': ['self', 'https://js.stripe.com'],

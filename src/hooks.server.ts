@@ -100,6 +100,14 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/** The dashboard, rendered once a second per viewer (page-cache.ts); a conditional request goes to SvelteKit for its 304. */
+const cachePages: Handle = ({ event, resolve }) => {
+	const { method, headers } = event.request;
+	if (method !== 'GET' || event.url.pathname !== '/' || headers.has('if-none-match') || policy.chosenLocale(event.url.searchParams))
+		return resolve(event);
+	return getApp().pages.page(event.locals.ctx, event.url.href, () => Promise.resolve(resolve(event)));
+};
+
 const logRequests: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await resolve(event);
@@ -110,7 +118,17 @@ const logRequests: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, guardHost, refuseCrossSite, bodyLimit, refuseReservedAction, context, logRequests, signIn);
+export const handle = sequence(
+	securityHeaders,
+	guardHost,
+	refuseCrossSite,
+	bodyLimit,
+	refuseReservedAction,
+	context,
+	logRequests,
+	signIn,
+	cachePages
+);
 
 /** The unexpected: logged in full with a request id; the client sees only the id. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

@@ -65,7 +65,7 @@ describe('server-billing CLI, through the API', () => {
 		const { code, stdout, files } = await cli(['status']);
 		expect(code).toBe(0);
 		expect(stdout).toMatch(/^Server\s+web-1 \(local\)$/m);
-		expect(stdout).toMatch(/^Uptime\s+3h 00m \d\ds$/m);
+		expect(stdout).toMatch(/^Uptime\s+3h 0[01]m \d\ds$/m);
 		expect(stdout).toMatch(/^Hourly rate\s+¥100\/h$/m);
 		expect(stdout).toMatch(/^Amount due\s+¥30\d$/m);
 		expect(stdout).toMatch(/^Booted\s+\w{3} \d+, \d{4}, \d\d:\d\d UTC$/m);
@@ -77,7 +77,7 @@ describe('server-billing CLI, through the API', () => {
 
 		const ja = await cli(['status', '--lang', 'ja', '--tz', 'Asia/Tokyo']);
 		expect(ja.stdout).toMatch(/^サーバー\s+web-1 \(local\)$/m);
-		expect(ja.stdout).toMatch(/^稼働時間\s+3時間0分\d+秒$/m);
+		expect(ja.stdout).toMatch(/^稼働時間\s+3時間[01]分\d+秒$/m);
 		expect(ja.stdout).toMatch(/^時間単価\s+￥100\/時$/m);
 		expect(ja.stdout).toMatch(/^未請求額\s+￥30\d$/m);
 		expect(ja.stdout).toMatch(/^起動時刻\s+\d{4}年\d+月\d+日 \d\d:\d\d JST$/m);

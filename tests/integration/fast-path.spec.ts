@@ -133,7 +133,10 @@ const post = (path: string, body: string, headers: Record<string, string> = { ..
 const procedures = Object.keys(appRouter).filter(
 	(name) => name !== 'createCaller' && typeof appRouter[name as keyof typeof appRouter] === 'function'
 );
-const mutations = procedures.filter((name) => !QUERY_NAMES.has(name));
+const types = appRouter._def.procedures as Record<string, { _def: { type: string } }>;
+const mutations = procedures.filter((name) => types[name]._def.type === 'mutation');
+/** queries the fast path leaves to SvelteKit (their answers may follow the clock: asked with input they refuse) */
+const slowQueries = procedures.filter((name) => types[name]._def.type === 'query' && !QUERY_NAMES.has(name));
 
 describe.each(DATABASES)('fast path on %s', (kind) => {
 	let pair: Pair;
@@ -165,6 +168,7 @@ describe.each(DATABASES)('fast path on %s', (kind) => {
 			await same(pair, get(`/api/trpc/${name}`), { fast: false });
 			await same(pair, post(`/api/trpc/${name}`, '', { ...JSON_TYPE }), { fast: false });
 		}
+		for (const name of slowQueries) await same(pair, get(`/api/trpc/${name}?input=${encodeURIComponent('"x"')}`), { fast: false });
 		await same(pair, get('/api/trpc/noSuchProcedure'), { fast: false });
 		await same(pair, post('/api/trpc/noSuchProcedure', '{}'), { fast: false });
 	});

@@ -323,6 +323,37 @@ describe('payment intents through the SDK', () => {
 });
 
 describe('invoices through the SDK', () => {
+	it('add_lines adds several lines in one request, in the invoice currency; refuses unknown params, finalized invoices and more than 250 lines', async () => {
+		const stripe = sdk();
+		const customer = await stripe.customers.create({ email: 'lines@example.com' });
+		const draft = await stripe.invoices.create({ customer: customer.id, currency: 'jpy', auto_advance: false });
+		const rate = await stripe.taxRates.create({ display_name: 'Tax', percentage: 10, inclusive: false });
+		const updated = await stripe.invoices.addLines(draft.id!, {
+			lines: [
+				{ amount: 1005, description: 'a', tax_rates: [rate.id], metadata: { server_id: 'a' } },
+				{ amount: 1004, description: 'b', tax_rates: [rate.id], period: { start: 1_700_000_000, end: 1_700_003_600 } }
+			]
+		});
+		// Stripe rounds tax per line: 100.5 → 101 and 100.4 → 100
+		expect(updated).toMatchObject({ total_excluding_tax: 2009, total: 2210 });
+		expect(updated.lines.data.map((l) => [l.amount, l.currency, l.metadata?.server_id ?? null])).toEqual([
+			[1005, 'jpy', 'a'],
+			[1004, 'jpy', null]
+		]);
+		await expect(stripe.invoices.addLines(draft.id!, { lines: [{ amount: 1, currency: 'usd' } as never] })).rejects.toMatchObject({
+			type: 'StripeInvalidRequestError',
+			param: 'lines[0][currency]'
+		});
+		await expect(stripe.invoices.addLines(draft.id!, { lines: Array.from({ length: 249 }, () => ({ amount: 1 })) })).rejects.toMatchObject({
+			param: 'lines'
+		});
+		expect((await stripe.invoices.retrieve(draft.id!)).lines.data).toHaveLength(2);
+		await stripe.invoices.finalizeInvoice(draft.id!);
+		await expect(stripe.invoices.addLines(draft.id!, { lines: [{ amount: 1 }] })).rejects.toMatchObject({
+			type: 'StripeInvalidRequestError'
+		});
+	});
+
 	it('draft → two period line items → finalize → open with totals and hosted url', async () => {
 		const stripe = sdk();
 		const customer = await stripe.customers.create({ email: 'billing@example.com', name: 'Acme', metadata: { tenant: 't1' } });

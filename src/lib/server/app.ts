@@ -14,6 +14,7 @@ import { reconcileCharges } from './payments/reconcile';
 import { StripePacer } from './payments/pacer';
 import { BillingSchedule, resumeUnfinishedTicks } from './payments/schedule';
 import { createStripe } from './payments/stripe';
+import { PageCache } from './page-cache';
 
 export interface AppOptions {
 	clock?: Clock;
@@ -40,6 +41,8 @@ export class App {
 	/** random, made with the database: in every idempotency key and Stripe object's metadata (one Stripe account, many installations) */
 	installationId = '';
 	readonly health: DatabaseHealth;
+	/** server-rendered pages, kept within a second and a database version (hooks.server.ts) */
+	readonly pages: PageCache;
 	/** set when BILLING_SCHEDULE is (and Stripe is configured) */
 	schedule: BillingSchedule | undefined;
 	#timers: NodeJS.Timeout[] = [];
@@ -59,6 +62,7 @@ export class App {
 		this.sessions = new Sessions(this);
 		this.health = new DatabaseHealth(store, config.database);
 		this.limits = new Limits(config);
+		this.pages = new PageCache(store, clock, this.meter);
 	}
 
 	static async open(config: Config, options: AppOptions = {}): Promise<App> {

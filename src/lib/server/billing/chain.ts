@@ -39,7 +39,8 @@ export interface MonthUsage {
 	start: number;
 	end: number;
 	seconds: number;
-	runIds: Set<number>;
+	/** runs with time in the month (a chain adds each run once) */
+	runCount: number;
 }
 
 const SECOND = 1000;
@@ -81,18 +82,18 @@ export class RunChain {
 		for (const piece of this.#split(newStart, end)) {
 			let usage = this.months.get(piece.month);
 			if (!usage)
-				this.months.set(piece.month, (usage = { month: piece.month, start: piece.start, end: piece.end, seconds: 0, runIds: new Set() }));
+				this.months.set(piece.month, (usage = { month: piece.month, start: piece.start, end: piece.end, seconds: 0, runCount: 0 }));
 			usage.seconds += (piece.end - piece.start) / SECOND;
 			usage.end = piece.end;
-			usage.runIds.add(run.id);
+			usage.runCount++;
 		}
 		this.state = { runId: run.id, runStart: start, frontier: end };
 	}
 
-	/** An independent chain in the same state (the status prices the settled runs once and copies). */
+	/** An independent chain in the same state (settled runs are chained once, then copied: checkpoint.ts). */
 	copy(): RunChain {
 		const copy = new RunChain(this.rules, this.state);
-		for (const [key, usage] of this.months) copy.months.set(key, { ...usage, runIds: new Set(usage.runIds) });
+		for (const [key, usage] of this.months) copy.months.set(key, { ...usage });
 		copy.meteredSeconds = this.meteredSeconds;
 		copy.billableSeconds = this.billableSeconds;
 		copy.minimumApplied = this.minimumApplied;

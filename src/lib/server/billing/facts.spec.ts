@@ -7,6 +7,8 @@ import { ensureLocalServer } from '../metering/servers';
 import { recordSample } from '../metering/runs';
 import { serverFacts } from './facts';
 
+const rules = { minimumSeconds: 60, incrementSeconds: 60, timeZone: 'UTC' };
+
 const open: Store[] = [];
 afterEach(async () => {
 	await Promise.all(open.splice(0).map((s) => s.close()));
@@ -66,18 +68,18 @@ async function billed(db: Store['db'], end: number) {
 describe('server facts read once per database version (SQLite)', () => {
 	it('serves the same read until something is written', async () => {
 		const { app } = await twoConnections();
-		const first = await serverFacts(app, 'local');
-		expect(await serverFacts(app, 'local')).toBe(first);
-		expect(first.window.runs).toHaveLength(1);
+		const first = await serverFacts(app, rules, 'local');
+		expect(await serverFacts(app, rules, 'local')).toBe(first);
+		expect(first.window.latest).toBeDefined();
 	});
 
 	it('sees this process’s own writes at once', async () => {
 		const { app } = await twoConnections();
-		await serverFacts(app, 'local');
+		await serverFacts(app, rules, 'local');
 		await recordSample(app, 'local', 0, 7200_000);
-		expect((await serverFacts(app, 'local')).window.runs[0].last_seen_at).toBe(7200_000);
+		expect((await serverFacts(app, rules, 'local')).window.latest?.last_seen_at).toBe(7200_000);
 		await billed(app.db, 5400_000);
-		const facts = await serverFacts(app, 'local');
+		const facts = await serverFacts(app, rules, 'local');
 		expect(facts.window.billed.periodEnd).toBe(5400_000);
 		expect(facts.lastCharge?.period_end).toBe(5400_000);
 	});
@@ -85,18 +87,18 @@ describe('server facts read once per database version (SQLite)', () => {
 	it('sees what another process committed (the CLI charging) within a millisecond', async () => {
 		const { app, cli } = await twoConnections();
 		const later = () => new Promise((r) => setTimeout(r, 2));
-		expect((await serverFacts(app, 'local')).window.billed.periodEnd).toBeNull();
+		expect((await serverFacts(app, rules, 'local')).window.billed.periodEnd).toBeNull();
 		await billed(cli.db, 1800_000);
 		await later();
-		expect((await serverFacts(app, 'local')).window.billed.periodEnd).toBe(1800_000);
+		expect((await serverFacts(app, rules, 'local')).window.billed.periodEnd).toBe(1800_000);
 		await cli.db.updateTable('runs').set({ last_seen_at: 9000_000 }).execute();
 		await later();
-		expect((await serverFacts(app, 'local')).window.runs[0].last_seen_at).toBe(9000_000);
+		expect((await serverFacts(app, rules, 'local')).window.latest?.last_seen_at).toBe(9000_000);
 	});
 
 	it('does not remember an unknown server', async () => {
 		const { app, cli } = await twoConnections();
-		await expect(serverFacts(app, 'edge-1')).rejects.toMatchObject({ code: 'SERVER_NOT_FOUND' });
+		await expect(serverFacts(app, rules, 'edge-1')).rejects.toMatchObject({ code: 'SERVER_NOT_FOUND' });
 		await cli.db
 			.insertInto('servers')
 			.values({
@@ -110,6 +112,6 @@ describe('server facts read once per database version (SQLite)', () => {
 			})
 			.execute();
 		await new Promise((r) => setTimeout(r, 2));
-		expect((await serverFacts(app, 'edge-1')).server.name).toBe('edge');
+		expect((await serverFacts(app, rules, 'edge-1')).server.name).toBe('edge');
 	});
 });

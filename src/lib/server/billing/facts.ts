@@ -2,23 +2,21 @@ import type { Store } from '../db';
 import type { Charge, Run, Server } from '../db/schema';
 import { latestRun } from '../metering/runs';
 import { getServer, LOCAL_SERVER_ID } from '../metering/servers';
+import type { ChainRules } from './chain';
+import { loadChainedWindow, type ChainedWindow } from './checkpoint';
 import { billedMonths, lastSettledCharge, openCharge } from './ledger';
-import { loadOpenWindow, type OpenWindow } from './statement';
 import type { BilledMonth } from './pricing';
-import type { ChainedPrefix } from './status-statement';
 
 /** What the ledger holds about one server: everything its status needs from the database. */
 export interface ServerFacts {
 	server: Server;
 	/** a remote server's newest run (this machine's comes from the meter) */
 	latestRun: Run | undefined;
-	window: OpenWindow;
+	window: ChainedWindow;
 	openCharge: Charge | undefined;
 	lastCharge: Charge | undefined;
 	/** what live charges billed per month, read when a month is first needed */
 	billed: Map<string, BilledMonth>;
-	/** the open window's settled runs, chained once (status-statement.ts) */
-	prefix?: ChainedPrefix;
 }
 
 interface Entry {
@@ -26,7 +24,10 @@ interface Entry {
 	facts: Promise<ServerFacts>;
 }
 
-const caches = new WeakMap<Store, Map<string, Entry>>();
+/** The facts last read per server, kept with the store. */
+export class ServerFactsCache {
+	readonly byServer = new Map<string, Entry>();
+}
 
 /**
  * A server's facts, read once per version of the database: the status page asks for them
@@ -34,14 +35,13 @@ const caches = new WeakMap<Store, Map<string, Entry>>();
  * a webhook) — by this process or, on SQLite, by another one (the CLI). Where the store
  * cannot tell (PostgreSQL, several instances), they are read every time.
  */
-export function serverFacts(store: Store, serverId: string): Promise<ServerFacts> {
+export function serverFacts(store: Store, rules: ChainRules, serverId: string): Promise<ServerFacts> {
 	const version = store.version?.();
-	if (version === undefined) return loadFacts(store, serverId);
-	let cache = caches.get(store);
-	if (!cache) caches.set(store, (cache = new Map()));
+	if (version === undefined) return loadFacts(store, rules, serverId);
+	const cache = store.caches.of(ServerFactsCache).byServer;
 	const hit = cache.get(serverId);
 	if (hit?.version === version) return hit.facts;
-	const facts = loadFacts(store, serverId);
+	const facts = loadFacts(store, rules, serverId);
 	const entry = { version, facts };
 	cache.set(serverId, entry);
 	// a failed read (unknown server, locked database) is not remembered
@@ -49,11 +49,11 @@ export function serverFacts(store: Store, serverId: string): Promise<ServerFacts
 	return facts;
 }
 
-async function loadFacts(store: Store, serverId: string): Promise<ServerFacts> {
+async function loadFacts(store: Store, rules: ChainRules, serverId: string): Promise<ServerFacts> {
 	const server = await getServer(store, serverId);
 	const [latest, window, open, last] = await Promise.all([
 		server.id === LOCAL_SERVER_ID ? undefined : latestRun(store, server.id),
-		loadOpenWindow(store, server.id),
+		loadChainedWindow(store, rules, server),
 		openCharge(store, server.id),
 		lastSettledCharge(store, server.id)
 	]);

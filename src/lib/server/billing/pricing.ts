@@ -64,7 +64,7 @@ export function priceMonths(rules: PricingRules, months: Iterable<MonthUsage>, b
 			periodStart: usage.start,
 			periodEnd: usage.end,
 			billableSeconds: usage.seconds,
-			runCount: usage.runIds.size,
+			runCount: usage.runCount,
 			rate,
 			amountMinor: amount
 		});

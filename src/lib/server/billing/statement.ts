@@ -3,6 +3,7 @@ import type { Store } from '../db';
 import type { Server } from '../db/schema';
 import { runsFrom } from '../metering/runs';
 import { chainRuns, RunChain, type ChainState, type StoredRun } from './chain';
+import { loadChainedWindow, type ChainedWindow } from './checkpoint';
 import { billedMonths, billedSoFar, type BilledSoFar } from './ledger';
 import { formatRate, parseRate } from './money';
 import { priceMonths, type BilledMonth, type PricedMonths, type PricingRules } from './pricing';
@@ -32,7 +33,7 @@ export function pricingRules(config: Config, server: Pick<Server, 'hourly_rate'>
 	};
 }
 
-/** Where a server's billing stopped and the runs from there on, as stored. */
+/** Where a server's billing stopped and every run from there on, as stored. */
 export interface OpenWindow {
 	billed: BilledSoFar;
 	/** in billing order */
@@ -41,8 +42,12 @@ export interface OpenWindow {
 
 export async function loadOpenWindow(store: Store, serverId: string): Promise<OpenWindow> {
 	const billed = await billedSoFar(store, serverId);
+	return { billed, runs: await allRunsSince(store, serverId, billed) };
+}
+
+function allRunsSince(store: Store, serverId: string, billed: BilledSoFar) {
 	const frontier = Number.isFinite(billed.state.frontier) ? billed.state.frontier : null;
-	return { billed, runs: await runsFrom(store, serverId, billed.state.runId, frontier) };
+	return runsFrom(store, serverId, billed.state.runId, frontier);
 }
 
 export type BilledLookup = (months: string[], rate: string) => Promise<ReadonlyMap<string, BilledMonth>>;
@@ -58,10 +63,34 @@ export async function openStatement(
 	windowEnd: number,
 	liveRun?: { id: number }
 ): Promise<OpenStatement> {
-	const window = await loadOpenWindow(store, server.id);
 	const rules = pricingRules(config, server);
-	const chain = chainThrough(rules, window, windowEnd, server.metering_start, liveRun);
-	return priceChain(rules, window, chain, windowEnd, (months, rate) => billedMonths(store, server.id, months, rate));
+	const window = await loadChainedWindow(store, rules, server);
+	return priceWindow(store, rules, window, server, windowEnd, liveRun, (months, rate) => billedMonths(store, server.id, months, rate));
+}
+
+/**
+ * The window priced up to `windowEnd`: the newest run added to the settled runs' chain, which
+ * is what chaining every run gives (checkpoint.spec.ts). A window ending before a settled run
+ * was last seen, or a live run that is not the newest, chains every run again.
+ */
+export async function priceWindow(
+	store: Store,
+	rules: PricingRules,
+	window: ChainedWindow,
+	server: Pick<Server, 'id' | 'metering_start'>,
+	windowEnd: number,
+	liveRun: { id: number } | undefined,
+	billed: BilledLookup
+): Promise<OpenStatement> {
+	const { latest } = window;
+	if (windowEnd >= window.seenUntil && (!liveRun || !latest || liveRun.id === latest.id)) {
+		const chain = window.settled.copy();
+		const runs = !latest ? [] : liveRun ? extendRun([latest], liveRun.id, windowEnd) : [latest];
+		for (const run of chainRuns(runs, windowEnd, server.metering_start)) chain.add(run);
+		return priceChain(rules, window.billed, chain, windowEnd, billed);
+	}
+	const all = { billed: window.billed, runs: await allRunsSince(store, server.id, window.billed) };
+	return priceChain(rules, window.billed, chainThrough(rules, all, windowEnd, server.metering_start, liveRun), windowEnd, billed);
 }
 
 /** Runs the chain from where billing stopped through every run seen up to `windowEnd`. */
@@ -81,7 +110,7 @@ export function chainThrough(
 /** Prices what a chain added, against what live charges already billed in its months. */
 export async function priceChain(
 	rules: PricingRules,
-	window: OpenWindow,
+	billedSoFar: BilledSoFar,
 	chain: RunChain,
 	windowEnd: number,
 	billed: BilledLookup
@@ -97,13 +126,13 @@ export async function priceChain(
 	);
 	return {
 		...priced,
-		periodStart: window.billed.periodEnd ?? chain.firstStart ?? null,
+		periodStart: billedSoFar.periodEnd ?? chain.firstStart ?? null,
 		periodEnd: windowEnd,
 		meteredSeconds: chain.meteredSeconds,
 		billableSeconds: chain.billableSeconds,
 		minimumApplied: chain.minimumApplied,
 		state: chain.state,
-		basedOn: window.billed.chargeId,
+		basedOn: billedSoFar.chargeId,
 		rules
 	};
 }

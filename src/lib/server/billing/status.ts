@@ -4,9 +4,8 @@ import type { Charge } from '../db/schema';
 import { LOCAL_SERVER_ID } from '../metering/servers';
 import { currency, type Currency } from './currency';
 import { billedIn, serverFacts, type ServerFacts } from './facts';
-import { pricingRules } from './statement';
+import { priceWindow, pricingRules } from './statement';
 import { formatRate, minorToMajor } from './money';
-import { priceStatusWindow } from './status-statement';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -98,7 +97,7 @@ const lastStatus = new WeakMap<ServerFacts, Partial<Record<Locale, { key: string
 /** What a server owes right now, for the dashboard, the API and the CLI. */
 export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID, locale: Locale = 'en'): Promise<Status> {
 	const now = app.clock();
-	const facts = await serverFacts(app.store, serverId);
+	const facts = await serverFacts(app.store, app.config, serverId);
 	const isLocal = facts.server.id === LOCAL_SERVER_ID;
 	const run = isLocal ? undefined : facts.latestRun;
 	const bootTime = isLocal ? app.meter.bootTime : (run?.boot_time ?? null);
@@ -131,14 +130,8 @@ async function makeStatus(
 	const { config, store } = app;
 	const { server, openCharge: pending, lastCharge: last } = facts;
 	const liveRun = liveRunId === undefined ? undefined : { id: liveRunId };
-	const statement = await priceStatusWindow(
-		pricingRules(config, server),
-		facts.window,
-		periodEnd,
-		server.metering_start,
-		liveRun,
-		(months, rate) => billedIn(store, facts, months, rate),
-		facts
+	const statement = await priceWindow(store, pricingRules(config, server), facts.window, server, periodEnd, liveRun, (months, rate) =>
+		billedIn(store, facts, months, rate)
 	);
 	const cur = config.currency;
 	const amountMajor = minorToMajor(statement.amountMinor, cur);

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import type { Database as DatabaseConfig } from '../config';
+import { StoreCaches } from './caches';
 import { migrations } from './migrations';
 import { reuseStatements } from './statements';
 import type { DB } from './schema';
@@ -13,6 +14,8 @@ export interface Store {
 	db: Kysely<DB>;
 	dialect: Dialect;
 	close(): Promise<void>;
+	/** what was computed from this database and can be checked cheaply against it (chain checkpoints) */
+	readonly caches: StoreCaches;
 	/**
 	 * A value that changes whenever anything may have been written, so reads can be cached
 	 * until it moves: at once for this process's writes, within a millisecond for another
@@ -58,7 +61,7 @@ function openSqlite(path: string): Store {
 	database.pragma('foreign_keys = ON');
 	const statements = reuseStatements(database);
 	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
-	return { db, dialect: 'sqlite', close: () => db.destroy(), version: statements.version };
+	return { db, dialect: 'sqlite', close: () => db.destroy(), caches: new StoreCaches(), version: statements.version };
 }
 
 /** The driver is loaded only for PostgreSQL: a SQLite install never pays for it. */
@@ -68,7 +71,7 @@ async function openPostgres(url: string): Promise<Store> {
 	pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 	const pool = new pg.Pool({ connectionString: url, max: 10 });
 	const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-	return { db, dialect: 'postgres', close: () => db.destroy() };
+	return { db, dialect: 'postgres', close: () => db.destroy(), caches: new StoreCaches() };
 }
 
 async function migrate(store: Store): Promise<void> {

@@ -139,9 +139,15 @@ export function latestRun(store: Store, serverId: string): Promise<Run | undefin
 		.executeTakeFirst();
 }
 
-/** Runs the chain needs, in billing order: from the run billing stopped in (all when never billed). */
-export function runsFrom(store: Store, serverId: string, anchorRunId: number | null, frontier: number | null) {
-	let query = store.db.selectFrom('runs').select(['id', 'billable_from', 'last_seen_at']).where('server_id', '=', serverId);
+/** A run's place in billing order (by billable_from, then id). */
+export interface RunPosition {
+	id: number;
+	billable_from: number;
+}
+
+/** The runs the chain needs: from the run billing stopped in (all when never billed). */
+function openRuns(store: Store, serverId: string, anchorRunId: number | null, frontier: number | null) {
+	let query = store.db.selectFrom('runs').where('server_id', '=', serverId);
 	if (anchorRunId !== null) {
 		query = query.where('billable_from', '>=', (eb) =>
 			eb.selectFrom('runs as anchor').select('anchor.billable_from').where('anchor.id', '=', anchorRunId)
@@ -149,6 +155,46 @@ export function runsFrom(store: Store, serverId: string, anchorRunId: number | n
 	} else if (frontier !== null) {
 		query = query.where('last_seen_at', '>', frontier);
 	}
+	return query;
+}
+
+/** Runs the chain needs, in billing order; with `after`, only those after that run. */
+export function runsFrom(store: Store, serverId: string, anchorRunId: number | null, frontier: number | null, after?: RunPosition) {
+	let query = openRuns(store, serverId, anchorRunId, frontier);
+	if (after) {
+		query = query
+			.where('billable_from', '>=', after.billable_from)
+			.where((eb) => eb.or([eb('billable_from', '>', after.billable_from), eb('id', '>', after.id)]));
+	}
 	// only the columns pricing needs: a long history is read row by row
-	return query.orderBy('billable_from').orderBy('id').execute();
+	return query.select(['id', 'billable_from', 'last_seen_at']).orderBy('billable_from').orderBy('id').execute();
+}
+
+/** What a run of stored runs adds up to: any write to one of them (a late sample extending it) changes it. */
+export interface RunsSummary {
+	count: number;
+	idSum: number;
+	/** the runs' lengths in ms, summed: last_seen_at only ever grows, billable_from never changes */
+	lengthSum: number;
+}
+
+/** The summary of the runs runsFrom would return up to and including `through`, counted in the database. */
+export async function runsSummary(
+	store: Store,
+	serverId: string,
+	anchorRunId: number | null,
+	frontier: number | null,
+	through: RunPosition
+): Promise<RunsSummary> {
+	const row = await openRuns(store, serverId, anchorRunId, frontier)
+		.where('billable_from', '<=', through.billable_from)
+		.where((eb) => eb.or([eb('billable_from', '<', through.billable_from), eb('id', '<=', through.id)]))
+		.select((eb) => [
+			eb.fn.countAll<number>().as('count'),
+			eb.fn.sum<number>('id').as('id_sum'),
+			sql<number>`sum(last_seen_at - billable_from)`.as('length_sum')
+		])
+		.executeTakeFirstOrThrow();
+	// PostgreSQL sums bigints as numeric (a string); both are far below 2^53 here
+	return { count: Number(row.count), idSum: Number(row.id_sum ?? 0), lengthSum: Number(row.length_sum ?? 0) };
 }

@@ -182,12 +182,15 @@ async function draftCharge(app: App, stripe: Stripe, scope: Scope, kind: ChargeK
 	if (options.saveCard && kind === 'payment_intent' && !(await knownStripeCustomer(app, customer)) && !customer.email) {
 		throw new Failure('CUSTOMER_REQUIRED', 'Saving a card needs a Stripe customer: give the customer an email (or a Stripe customer id)');
 	}
-	const stripeCustomer = kind === 'invoice' ? await atStripe(() => ensureCustomer(app, stripe, customer)) : undefined;
-	const collectionMethod = stripeCustomer
-		? await atStripe(() =>
-				options.collectionMethods ? options.collectionMethods.for(stripeCustomer) : collectionMethodFor(stripe, stripeCustomer)
-			)
-		: null;
+	let collectionMethod: Charge['collection_method'] = null;
+	if (kind === 'invoice') {
+		const known = await knownStripeCustomer(app, customer);
+		// a Stripe customer made just now has no saved card: Stripe emails the invoice (one request saved per new customer)
+		if (!known) await atStripe(() => ensureCustomer(app, stripe, customer));
+		collectionMethod = known
+			? await atStripe(() => (options.collectionMethods ? options.collectionMethods.for(known) : collectionMethodFor(stripe, known)))
+			: 'send_invoice';
+	}
 	const periodStart = Math.min(...draftServers.map((s) => s.periodStart));
 	const periodEnd = Math.max(...draftServers.map((s) => s.periodEnd));
 	const taxRate = parseTaxRate(customer.tax.rate) === 0n ? null : normalTaxRate(customer.tax.rate);

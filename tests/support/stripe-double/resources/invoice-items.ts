@@ -61,20 +61,17 @@ function draftInvoiceFor(ctx: HandlerContext, invoiceId: string, customerId: str
 	return inv;
 }
 
-export function createInvoiceItem(ctx: HandlerContext) {
-	const p = ctx.params;
-	checkKnown(p, CREATE_PARAMS);
-	const customer = ctx.state.load('customers', reqString(p, 'customer'), { inUrl: false });
-	const invoiceId = optString(p, 'invoice');
-	const invoice = invoiceId ? draftInvoiceFor(ctx, invoiceId, customer.id) : null;
+/** A new invoice item from its params (POST /v1/invoiceitems, or one line of add_lines). */
+function newItem(ctx: HandlerContext, p: Params, customer: string, currency: string): Stripe.InvoiceItem {
 	const quantity = optInt(p, ['quantity'], { min: 0 }) ?? 1;
 	const now = nowSeconds();
-	const ii: Stripe.InvoiceItem = {
+	const amount = amountOf(p, quantity);
+	return {
 		id: newId('ii'),
 		object: 'invoiceitem',
-		amount: amountOf(p, quantity),
-		currency: optCurrency(p) ?? invoice?.currency ?? customer.currency ?? 'usd',
-		customer: customer.id,
+		amount,
+		currency,
+		customer,
 		customer_account: null,
 		date: now,
 		description: optString(p, 'description') ?? null,
@@ -83,7 +80,7 @@ export function createInvoiceItem(ctx: HandlerContext) {
 		invoice: null as string | null,
 		livemode: false,
 		metadata: mergeMetadata({}, optMetadata(p)),
-		net_amount: 0,
+		net_amount: amount,
 		parent: null,
 		period: period(p, { start: now, end: now }),
 		pricing: null,
@@ -93,7 +90,15 @@ export function createInvoiceItem(ctx: HandlerContext) {
 		tax_rates: taxRatesParam(ctx.state, p, 'tax_rates') ?? [],
 		test_clock: null
 	};
-	ii.net_amount = ii.amount;
+}
+
+export function createInvoiceItem(ctx: HandlerContext) {
+	const p = ctx.params;
+	checkKnown(p, CREATE_PARAMS);
+	const customer = ctx.state.load('customers', reqString(p, 'customer'), { inUrl: false });
+	const invoiceId = optString(p, 'invoice');
+	const invoice = invoiceId ? draftInvoiceFor(ctx, invoiceId, customer.id) : null;
+	const ii = newItem(ctx, p, customer.id, optCurrency(p) ?? invoice?.currency ?? customer.currency ?? 'usd');
 	if (invoice) attachItem(invoice, ii, ctx.state);
 	return ctx.state.add('invoiceItems', ii);
 }
@@ -130,7 +135,6 @@ export function addInvoiceLines(ctx: HandlerContext) {
 		throw invalidRequest('Invalid array', { param: 'lines' });
 	}
 	const customer = ctx.state.load('customers', idOf(inv.customer)!, { inUrl: false });
-	const now = nowSeconds();
 	const items = (lines as Params[]).map((line, i) => {
 		for (const key of Object.keys(line)) {
 			if (!LINE_PARAMS.includes(key))
@@ -143,33 +147,7 @@ export function addInvoiceLines(ctx: HandlerContext) {
 			if (ii.invoice) throw invalidRequest(`The invoice item ${ii.id} is already on an invoice.`, { param: `lines[${i}][invoice_item]` });
 			return ii;
 		}
-		const quantity = optInt(line, ['quantity'], { min: 0 }) ?? 1;
-		const ii: Stripe.InvoiceItem = {
-			id: newId('ii'),
-			object: 'invoiceitem',
-			amount: amountOf(line, quantity),
-			currency: inv.currency,
-			customer: customer.id,
-			customer_account: null,
-			date: now,
-			description: optString(line, 'description') ?? null,
-			discountable: optBool(line, 'discountable') ?? true,
-			discounts: [],
-			invoice: null as string | null,
-			livemode: false,
-			metadata: mergeMetadata({}, optMetadata(line)),
-			net_amount: 0,
-			parent: null,
-			period: period(line, { start: now, end: now }),
-			pricing: null,
-			proration: false,
-			quantity,
-			quantity_decimal: decimal(quantity),
-			tax_rates: taxRatesParam(ctx.state, line, 'tax_rates') ?? [],
-			test_clock: null
-		};
-		ii.net_amount = ii.amount;
-		return ii;
+		return newItem(ctx, line, customer.id, inv.currency);
 	});
 	if (inv.lines.data.length + items.length > MAX_INVOICE_LINES) {
 		throw invalidRequest(`An invoice can have at most ${MAX_INVOICE_LINES} line items.`, { param: 'lines' });
