@@ -44,9 +44,22 @@ beforeAll(async () => {
 		`insert into charges (server_id, kind, status, period_start, period_end, amount_minor, currency, description, stripe_id, hosted_invoice_url, created_at, updated_at)
 		 values ('web-2', 'invoice', 'succeeded', ?, ?, ?, 'jpy', 'seed', ?, ?, ?, ?)`
 	);
+	// a charge bills its servers through charge_servers (one row per server, with its chain state)
+	const billed = db.prepare(
+		`insert into charge_servers (charge_id, server_id, period_start, period_end, frontier) values (?, 'web-2', ?, ?, ?)`
+	);
 	for (let i = 0; i < 25; i++) {
 		const start = now - 60 * HOUR + i * HOUR;
-		insert.run(start, start + HOUR, 100 + i, `in_seed${i}`, `https://invoice.stripe.com/i/seed${i}`, start + HOUR, start + HOUR);
+		const { lastInsertRowid } = insert.run(
+			start,
+			start + HOUR,
+			100 + i,
+			`in_seed${i}`,
+			`https://invoice.stripe.com/i/seed${i}`,
+			start + HOUR,
+			start + HOUR
+		);
+		billed.run(lastInsertRowid, start, start + HOUR, start + HOUR);
 	}
 	db.close();
 });
@@ -88,7 +101,7 @@ describe('usage chart', () => {
 			bucket: 'day'
 		});
 		expect(usage.buckets.slice(0, 29).map((b) => b.seconds)).toEqual(seconds.slice(0, 29));
-		expect(await chart.locator('rect.bar title').last().textContent()).toMatch(/: \d+(\.\d)? h, ¥\d+$/);
+		expect(await chart.locator('rect.bar title').last().textContent()).toMatch(/: \d+(\.\d)? h, ¥[\d,]+$/); // past 10:00 UTC today's cost passes ¥1,000
 		await page.context().close();
 	});
 

@@ -39,7 +39,7 @@ describe('payment panel', () => {
 		await open();
 		const amount = await text('amount');
 		await page.getByTestId('pay-now').click();
-		await page.getByTestId('stripe-card-number').fill('4242 4242 4242 4242');
+		await page.getByTestId('stripe-payment-card-number').fill('4242 4242 4242 4242');
 		await page.getByTestId('submit-payment').click();
 		await expect.poll(() => text('payment-message')).toBe('Payment received. Thank you!');
 		await expect.poll(() => page.locator('[data-testid="charge-row"]').first().getAttribute('data-status')).toBe('succeeded');
@@ -56,17 +56,28 @@ describe('payment panel', () => {
 	it('shows a declined card readably and keeps the charge open to retry', async () => {
 		await open();
 		await page.getByTestId('pay-now').click();
-		await page.getByTestId('stripe-card-number').fill('4000 0000 0000 0002');
+		await page.getByTestId('stripe-payment-card-number').fill('4000 0000 0000 0002');
 		await page.getByTestId('submit-payment').click();
 		await expect.poll(() => text('payment-message')).toBe('Your card was declined.');
-		await page.getByTestId('stripe-card-number').fill('4000 0000 0000 9995');
+		// the outcome is where keyboard focus goes, so a screen reader reads it next
+		expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('payment-message');
+		await page.getByTestId('stripe-payment-card-number').fill('4000 0000 0000 9995');
 		await page.getByTestId('submit-payment').click();
 		await expect.poll(() => text('payment-message')).toBe('Your card has insufficient funds.');
 		await page.screenshot({ path: join(tmpdir(), 'sb-declined.png'), fullPage: true });
-		await page.getByTestId('stripe-card-number').fill('4242424242424242');
+		await page.getByTestId('stripe-payment-card-number').fill('4242424242424242');
 		await page.getByTestId('submit-payment').click();
 		await expect.poll(() => text('payment-message')).toBe('Payment received. Thank you!');
 		expect(setup!.double.paymentIntents()).toHaveLength(1);
+	});
+
+	it('says a decline in the page language (Japanese)', async () => {
+		await open();
+		await page.goto(`${setup!.server.url}/?lang=ja`);
+		await page.getByTestId('pay-now').click();
+		await page.getByTestId('stripe-payment-card-number').fill('4000 0000 0000 9995');
+		await page.getByTestId('submit-payment').click();
+		await expect.poll(() => text('payment-message')).toBe('カードの残高が不足しています。');
 	});
 
 	it('offers the test-card button in test mode only', async () => {
@@ -80,7 +91,7 @@ describe('payment panel', () => {
 
 		await open({ live: true });
 		await page.getByTestId('pay-now').click();
-		await page.getByTestId('stripe-card-number').waitFor();
+		await page.getByTestId('stripe-payment-card-number').waitFor();
 		expect(await page.getByTestId('submit-payment').count()).toBe(1);
 		expect(await page.getByTestId('test-payment').count()).toBe(0);
 		expect(await page.getByText('Test mode').count()).toBe(0);
@@ -94,7 +105,7 @@ describe('payment panel', () => {
 			.getByTestId('pay-now')
 			.click({ force: true })
 			.catch(() => {});
-		await page.getByTestId('stripe-card-number').waitFor();
+		await page.getByTestId('stripe-payment-card-number').waitFor();
 		expect(setup!.double.paymentIntents()).toHaveLength(1);
 		const history = await setup!.client.charges.query();
 		expect(history.items).toHaveLength(1);
@@ -120,7 +131,7 @@ describe('payment panel', () => {
 		await page.clock.install();
 		await page.reload();
 		await page.getByTestId('pay-now').click();
-		await page.getByTestId('stripe-card-number').waitFor();
+		await page.getByTestId('stripe-payment-card-number').waitFor();
 		const charge = (await setup!.client.charges.query()).items[0];
 		await setup!.double.confirmPaymentIntent(charge.stripeId!, 'pm_card_visa');
 		await setup!.double.flushWebhooks();
