@@ -5,7 +5,8 @@ import type { Context } from './trpc/context';
 interface Page {
 	status: number;
 	headers: [string, string][];
-	body: string;
+	/** bytes, not a string: a page served again is not encoded again */
+	body: ArrayBuffer;
 }
 
 /**
@@ -38,11 +39,13 @@ export class PageCache {
 		const rendered = render().then(async (response): Promise<{ response: Response; page?: Page }> => {
 			const cacheable =
 				response.status === 200 && response.headers.get('content-type')?.startsWith('text/html') && !response.headers.has('set-cookie');
-			return cacheable ? { response, page: { status: 200, headers: [...response.headers], body: await response.text() } } : { response };
+			return cacheable
+				? { response, page: { status: 200, headers: [...response.headers], body: await response.arrayBuffer() } }
+				: { response };
 		});
 		// rendered within one key (no new second or write meanwhile): valid for the rest of it
 		const keep = ({ page }: { page?: Page }) =>
-			page && page.body.length <= PageCache.MAX_PAGE_BYTES && key === this.#key(ctx, url) ? page : undefined;
+			page && page.body.byteLength <= PageCache.MAX_PAGE_BYTES && key === this.#key(ctx, url) ? page : undefined;
 		const pending = rendered.then(keep, () => undefined);
 		this.#pages.set(key, pending);
 		void pending.then((page) => this.#pages.get(key) === pending && (page ? this.#pages.set(key, page) : this.#pages.delete(key)));
