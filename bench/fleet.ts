@@ -17,13 +17,28 @@ export async function seedFleet(
 	config: Config,
 	size: number,
 	before: number,
-	shape = { runs: 10, paid: true }
+	shape: { runs: number; paid: boolean; customers?: number } = { runs: 10, paid: true }
 ): Promise<void> {
 	const RUNS_EACH = shape.runs;
 	const end = Math.floor(before / 1000) * 1000;
 	// registered before their first run, so all of it is billable
 	const meteringStart = end - (RUNS_EACH + 1) * 2 * RUN_MS;
-	for (let i = 0; i < size; i++) await addServer(store, { id: fleetId(i), name: `fleet server ${i}`, meteringStart }, before);
+	// the operator's customers, each renting an equal share of the fleet (none: all in the default customer)
+	const customers = shape.customers ?? 0;
+	const customerId = (i: number) => `customer-${String(i % customers).padStart(3, '0')}`;
+	for (let c = 0; c < customers; c++) {
+		await store.db
+			.insertInto('customers')
+			.values({ id: customerId(c), name: `Customer ${c}`, email: `billing-${c}@example.com`, created_at: before })
+			.execute();
+	}
+	for (let i = 0; i < size; i++) {
+		await addServer(
+			store,
+			{ id: fleetId(i), name: `fleet server ${i}`, meteringStart, ...(customers > 0 && { customerId: customerId(i) }) },
+			before
+		);
+	}
 	const rules = pricingRules(config, { hourly_rate: null });
 	await store.db.transaction().execute(async (tx) => {
 		for (let i = 0; i < size; i++) {

@@ -58,11 +58,13 @@ const store = await openStore(config.database);
 const { unbilledRuns } = await seedHistory(store, config, { ...HISTORY, before: bootTime - 60_000 });
 const fleetSize = hasProcedure('heartbeat') ? FLEET : 0;
 const fleetBoot = Math.floor((Date.now() - 1800_000) / 1000) * 1000;
-if (fleetSize) await seedFleet(store, config, fleetSize, fleetBoot - 60_000);
+if (fleetSize) await seedFleet(store, config, fleetSize, fleetBoot - 60_000, { runs: 10, paid: true, customers: 100 });
 await store.close();
 console.log(
 	`data: this machine with ${fmt(HISTORY.runs)} past runs and ${fmt(HISTORY.charges)} paid charges (${unbilledRuns} runs + the current boot unbilled)` +
-		(fleetSize ? `; a fleet of ${fmt(fleetSize)} remote servers with 10 runs each` : '; no fleet (no heartbeat procedure yet)')
+		(fleetSize
+			? `; a fleet of ${fmt(fleetSize)} remote servers with 10 runs each, in 100 customers`
+			: '; no fleet (no heartbeat procedure yet)')
 );
 
 // --- the servers ---

@@ -90,8 +90,10 @@ describe('the billing run under Stripe’s rate limit', () => {
 
 		const times = double.requests.map((r) => r.time);
 		expect(busiestSecond(times), 'requests in any one second (5, a few ms of jitter aside)').toBeLessThanOrEqual(6);
-		// each Stripe customer looked up once in the run; then per customer an invoice, an item per server, a finalize
-		expect(double.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/customers/'))).toHaveLength(CUSTOMERS);
+		// each Stripe customer made once (a customer made just now has no card: nothing to look up); then per
+		// customer an invoice, its lines in one request, a finalize
+		expect(double.requests.filter((r) => r.method === 'POST' && r.path === '/v1/customers')).toHaveLength(CUSTOMERS);
+		expect(double.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/customers/'))).toHaveLength(0);
 		expect(double.requests.filter((r) => r.method === 'POST' && r.path === '/v1/invoices')).toHaveLength(CUSTOMERS);
 		// the refused request was resent, and nothing at all started during the pause (no Retry-After: 1 s)
 		expect(rateLimited.hits).toBe(1);
