@@ -41,14 +41,23 @@ describe('the page cache', () => {
 		expect(await text(cache.page(ctx(ADMIN), 'http://x/', render('again')))).toBe('admin');
 	});
 
-	it('renders afresh after a write, in a new second, and always where the store has no version', async () => {
+	it('renders afresh after a write, in a new second (serving the second before while it renders, if nothing was written), and always where the store has no version', async () => {
 		let version = 1;
 		const { cache, clock, render } = setup(() => `${version}:0`);
 		await text(cache.page(ctx(ADMIN), 'http://x/', render('v1')));
 		version++;
 		expect(await text(cache.page(ctx(ADMIN), 'http://x/', render('v2')))).toBe('v2');
 		clock.tick(1000);
-		expect(await text(cache.page(ctx(ADMIN), 'http://x/', render('next second')))).toBe('next second');
+		// only the clock moved: the second before's page is served while this second's renders, then this one
+		expect(await text(cache.page(ctx(ADMIN), 'http://x/', render('next second')))).toBe('v2');
+		await new Promise((r) => setTimeout(r, 20));
+		expect(await text(cache.page(ctx(ADMIN), 'http://x/', render('unused')))).toBe('next second');
+		// after a write nothing older is served, and never a page more than a second old
+		version++;
+		clock.tick(1000);
+		expect(await text(cache.page(ctx(ADMIN), 'http://x/', render('v3')))).toBe('v3');
+		clock.tick(2000);
+		expect(await text(cache.page(ctx(ADMIN), 'http://x/', render('two seconds on')))).toBe('two seconds on');
 		const postgres = setup(null);
 		await text(postgres.cache.page(ctx(ADMIN), 'http://x/', postgres.render('one')));
 		expect(await text(postgres.cache.page(ctx(ADMIN), 'http://x/', postgres.render('two')))).toBe('two');
