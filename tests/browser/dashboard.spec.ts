@@ -50,7 +50,7 @@ describe('dashboard', () => {
 					await page.clock.runFor(1000);
 					return page.getByTestId('uptime').textContent();
 				},
-				{ timeout: 5000, intervals: [250] }
+				{ timeout: 5000, interval: 250 }
 			)
 			.not.toBe(before);
 		expect(calls).toHaveLength(0);
