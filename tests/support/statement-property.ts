@@ -12,7 +12,7 @@ import { DEFAULT_CUSTOMER_ID } from '../../src/lib/server/db/schema';
 import { recordSample } from '../../src/lib/server/metering/runs';
 import { ensureLocalServer, getServer, LOCAL_SERVER_ID } from '../../src/lib/server/metering/servers';
 
-const rules: PricingRules = {
+export const rules: PricingRules = {
 	currency: currency('jpy'),
 	rateMicros: parseRate('100')!,
 	minimumSeconds: 60,
@@ -21,7 +21,7 @@ const rules: PricingRules = {
 	timeZone: 'Asia/Tokyo'
 };
 /** three hours before a month ends in Tokyo: runs cross into the next month */
-const t0 = Date.UTC(2026, 10, 30, 12, 0, 0);
+export const t0 = Date.UTC(2026, 10, 30, 12, 0, 0);
 
 type Op =
 	| { kind: 'boot'; gap: number; length: number }
@@ -66,8 +66,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /** The statement as every caller gets it: from the store's checkpoint when it holds. */
-async function checkpointed(store: Store, windowEnd: number, liveRun?: { id: number }): Promise<OpenStatement> {
-	const server = await getServer(store, LOCAL_SERVER_ID);
+export async function checkpointed(
+	store: Store,
+	windowEnd: number,
+	liveRun?: { id: number },
+	serverId = LOCAL_SERVER_ID
+): Promise<OpenStatement> {
+	const server = await getServer(store, serverId);
 	const window = await loadChainedWindow(store, rules, server);
 	return priceWindow(store, rules, window, server, windowEnd, liveRun, (months, rate) => billedMonths(store, server.id, months, rate));
 }
@@ -82,12 +87,12 @@ async function full(store: Store, windowEnd: number, liveRun?: { id: number }): 
 
 const bytes = (statement: OpenStatement) => JSON.stringify(statement, (_key, value) => (typeof value === 'bigint' ? `${value}n` : value));
 
-function draft(statement: OpenStatement, windowEnd: number): ChargeDraft {
+export function draft(statement: OpenStatement, windowEnd: number, serverId = LOCAL_SERVER_ID): ChargeDraft {
 	const periodStart = Math.min(statement.periodStart!, windowEnd);
 	const periodEnd = Math.max(windowEnd, periodStart + 1000);
 	return {
 		customerId: DEFAULT_CUSTOMER_ID,
-		serverId: LOCAL_SERVER_ID,
+		serverId,
 		kind: 'invoice',
 		periodStart,
 		periodEnd,
@@ -98,8 +103,8 @@ function draft(statement: OpenStatement, windowEnd: number): ChargeDraft {
 		taxInclusive: false,
 		currency: 'jpy',
 		description: 'property',
-		servers: [{ serverId: LOCAL_SERVER_ID, periodStart, periodEnd, state: statement.state, basedOn: statement.basedOn }],
-		items: statement.lines.map((line) => ({ ...line, serverId: LOCAL_SERVER_ID, description: line.month }))
+		servers: [{ serverId, periodStart, periodEnd, state: statement.state, basedOn: statement.basedOn }],
+		items: statement.lines.map((line) => ({ ...line, serverId, description: line.month }))
 	};
 }
 

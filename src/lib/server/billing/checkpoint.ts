@@ -1,8 +1,9 @@
 import type { Store } from '../db';
 import type { Server } from '../db/schema';
-import { runsFrom, runsSummary, type RunPosition, type RunsSummary } from '../metering/runs';
+import type { RunPosition, RunsSummary } from '../metering/runs';
 import { chainRuns, RunChain, type ChainRules, type StoredRun } from './chain';
-import { billedSoFar, type BilledSoFar } from './ledger';
+import type { BilledSoFar } from './ledger';
+import { storeReads, type FactReads } from './reads';
 
 /** The open window with its settled runs already chained: a statement adds only the newest run. */
 export interface ChainedWindow {
@@ -52,9 +53,10 @@ export class ChainCheckpoints {
 export async function loadChainedWindow(
 	store: Store,
 	rules: ChainRules,
-	server: Pick<Server, 'id' | 'metering_start'>
+	server: Pick<Server, 'id' | 'metering_start'>,
+	reads: FactReads = storeReads(store)
 ): Promise<ChainedWindow> {
-	const billed = await billedSoFar(store, server.id);
+	const billed = await reads.billedSoFar(server.id);
 	const { runId, runStart, frontier: end } = billed.state;
 	const frontier = Number.isFinite(end) ? end : null;
 	const key = [
@@ -80,13 +82,13 @@ export async function loadChainedWindow(
 	let runs: StoredRun[] | undefined;
 	if (saved) {
 		const [summary, after] = await Promise.all([
-			runsSummary(store, server.id, runId, frontier, saved.last),
-			runsFrom(store, server.id, runId, frontier, saved.last)
+			reads.runsSummary(server.id, runId, frontier, saved.last),
+			reads.runsFrom(server.id, runId, frontier, saved.last)
 		]);
 		const same = summary.count === saved.count && summary.idSum === saved.idSum && summary.lengthSum === saved.lengthSum;
 		if (same && after[0]?.id === saved.nextId) [base, runs] = [saved, after];
 	}
-	runs ??= await runsFrom(store, server.id, runId, frontier);
+	runs ??= await reads.runsFrom(server.id, runId, frontier);
 	const latest = runs.at(-1);
 	if (runs.length < 2) return { billed, settled: base.settled, seenUntil: base.seenUntil, latest };
 	// each settled run ends where it was last seen or where the next one starts, whatever the window

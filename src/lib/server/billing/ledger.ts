@@ -1,8 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db';
-import type { Charge, ChargeStatus } from '../db/schema';
+import type { Charge, ChargeStatus, DB } from '../db/schema';
 import { UNBILLED, type ChainState } from './chain';
 import type { BilledMonth } from './pricing';
+
+/** `limit 1` written out: a parameter would hide it from SQLite's planner, which then sorts (many times over in a batch: reads.ts). */
+export const ONE = sql.lit(1);
 
 /** Charges that hold their window: a failed or canceled charge releases it. */
 export const LIVE_STATUSES: ChargeStatus[] = ['creating', 'pending', 'succeeded'];
@@ -19,9 +22,13 @@ export interface BilledSoFar {
 }
 
 export async function billedSoFar(store: Store, serverId: string): Promise<BilledSoFar> {
+	return billedSoFarOf(await billedSoFarQuery(store.db, serverId).executeTakeFirst());
+}
+
+export function billedSoFarQuery(db: Kysely<DB>, serverId: string) {
 	// a server's charges follow one another, each from the state of the live one before it: the
 	// newest live charge that billed the server holds the state (the (server_id, charge_id) index, walked from the end)
-	const row = await store.db
+	return db
 		.selectFrom('charge_servers')
 		.innerJoin('charges', 'charges.id', 'charge_servers.charge_id')
 		.select([
@@ -34,8 +41,12 @@ export async function billedSoFar(store: Store, serverId: string): Promise<Bille
 		.where('charge_servers.server_id', '=', serverId)
 		.where('charges.status', 'in', LIVE_STATUSES)
 		.orderBy('charge_servers.charge_id', 'desc')
-		.limit(1)
-		.executeTakeFirst();
+		.limit(ONE);
+}
+
+type BilledSoFarRow = Awaited<ReturnType<ReturnType<typeof billedSoFarQuery>['executeTakeFirst']>>;
+
+export function billedSoFarOf(row: BilledSoFarRow): BilledSoFar {
 	if (!row) return { periodEnd: null, chargeId: null, state: UNBILLED };
 	const frontier = Number(row.frontier);
 	const chargeId = Number(row.charge_id);
@@ -56,9 +67,12 @@ export async function billedMonths(
 	months: string[],
 	currentRate: string
 ): Promise<Map<string, BilledMonth>> {
-	const billed = new Map<string, { secondsByRate: Map<string, number>; amountMinor: bigint }>();
-	if (months.length === 0) return billed;
-	const rows = await store.db
+	if (months.length === 0) return new Map();
+	return billedMonthsOf(await billedMonthsQuery(store.db, serverId, months).execute(), currentRate);
+}
+
+export function billedMonthsQuery(db: Kysely<DB>, serverId: string, months: string[]) {
+	return db
 		.selectFrom('charge_items')
 		.innerJoin('charges', 'charges.id', 'charge_items.charge_id')
 		.select([
@@ -70,8 +84,13 @@ export async function billedMonths(
 		.where('charge_items.server_id', '=', serverId)
 		.where('charges.status', 'in', LIVE_STATUSES)
 		.where('charge_items.month', 'in', months)
-		.groupBy(['charge_items.month', 'charge_items.rate'])
-		.execute();
+		.groupBy(['charge_items.month', 'charge_items.rate']);
+}
+
+type BilledMonthsRow = Awaited<ReturnType<ReturnType<typeof billedMonthsQuery>['execute']>>[number];
+
+export function billedMonthsOf(rows: readonly BilledMonthsRow[], currentRate: string): Map<string, BilledMonth> {
+	const billed = new Map<string, { secondsByRate: Map<string, number>; amountMinor: bigint }>();
 	for (const row of rows) {
 		let month = billed.get(row.month);
 		if (!month) billed.set(row.month, (month = { secondsByRate: new Map(), amountMinor: 0n }));
@@ -88,12 +107,16 @@ const isOpen = sql<boolean>`status in (${sql.join(OPEN_STATUSES.map((status) => 
 
 /** The open charge that bills this server: its own, or its customer's. */
 export function openCharge(store: Store, serverId: string): Promise<Charge | undefined> {
-	return store.db
+	return openChargeQuery(store.db, serverId).executeTakeFirst();
+}
+
+export function openChargeQuery(db: Kysely<DB>, serverId: string) {
+	return db
 		.selectFrom('charges')
 		.selectAll()
 		.where(isOpen)
 		.where('id', 'in', (eb) => eb.selectFrom('charge_servers').select('charge_id').where('server_id', '=', serverId))
-		.executeTakeFirst();
+		.limit(ONE);
 }
 
 /** The customer's open charge, if any: one for all its servers, or one of a server's own. */
@@ -110,12 +133,15 @@ export function openCustomerCharge(store: Store, customerId: string): Promise<Ch
 
 /** The most recent charge that billed this server and is no longer open. */
 export function lastSettledCharge(store: Store, serverId: string): Promise<Charge | undefined> {
-	return store.db
+	return lastSettledChargeQuery(store.db, serverId).executeTakeFirst();
+}
+
+export function lastSettledChargeQuery(db: Kysely<DB>, serverId: string) {
+	return db
 		.selectFrom('charges')
 		.selectAll()
 		.where('id', 'in', (eb) => eb.selectFrom('charge_servers').select('charge_id').where('server_id', '=', serverId))
 		.where('status', 'not in', OPEN_STATUSES)
 		.orderBy('id', 'desc')
-		.limit(1)
-		.executeTakeFirst();
+		.limit(ONE);
 }

@@ -4,6 +4,7 @@ import type { Charge } from '../db/schema';
 import { LOCAL_SERVER_ID } from '../metering/servers';
 import { currency, type Currency } from './currency';
 import { billedIn, serverFacts, type ServerFacts } from './facts';
+import { batchedReads, storeReads, type FactReads } from './reads';
 import { priceWindow, pricingRules } from './statement';
 import { formatRate, minorToMajor } from './money';
 
@@ -95,9 +96,14 @@ const minimumFormatted = (cur: Currency, locale: Locale) => {
 const lastStatus = new WeakMap<ServerFacts, Partial<Record<Locale, { key: string; status: Readonly<Status> }>>>();
 
 /** What a server owes right now, for the dashboard, the API and the CLI. */
-export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID, locale: Locale = 'en'): Promise<Status> {
+export async function billingStatus(
+	app: App,
+	serverId: string = LOCAL_SERVER_ID,
+	locale: Locale = 'en',
+	reads: FactReads = storeReads(app.store)
+): Promise<Status> {
 	const now = app.clock();
-	const facts = await serverFacts(app.store, app.config, serverId);
+	const facts = await serverFacts(app.store, app.config, serverId, reads);
 	const isLocal = facts.server.id === LOCAL_SERVER_ID;
 	const run = isLocal ? undefined : facts.latestRun;
 	const bootTime = isLocal ? app.meter.bootTime : (run?.boot_time ?? null);
@@ -113,7 +119,7 @@ export async function billingStatus(app: App, serverId: string = LOCAL_SERVER_ID
 	if (!byLocale) lastStatus.set(facts, (byLocale = {}));
 	const known = byLocale[locale];
 	if (known?.key === key) return { ...known.status, ...seen };
-	const status = Object.freeze(await makeStatus(app, facts, locale, bootTime, periodEnd, liveRunId, seen));
+	const status = Object.freeze(await makeStatus(app, facts, locale, bootTime, periodEnd, liveRunId, seen, reads));
 	byLocale[locale] = { key, status };
 	return { ...status };
 }
@@ -125,13 +131,14 @@ async function makeStatus(
 	bootTime: number | null,
 	periodEnd: number,
 	liveRunId: number | undefined,
-	seen: { uptimeSeconds: number; lastSeenAt: string | null }
+	seen: { uptimeSeconds: number; lastSeenAt: string | null },
+	reads: FactReads
 ) {
 	const { config, store } = app;
 	const { server, openCharge: pending, lastCharge: last } = facts;
 	const liveRun = liveRunId === undefined ? undefined : { id: liveRunId };
 	const statement = await priceWindow(store, pricingRules(config, server), facts.window, server, periodEnd, liveRun, (months, rate) =>
-		billedIn(store, facts, months, rate)
+		billedIn(reads, facts, months, rate)
 	);
 	const cur = config.currency;
 	const amountMajor = minorToMajor(statement.amountMinor, cur);
@@ -159,6 +166,12 @@ async function makeStatus(
 		lastCharge: last ? storedChargeView(last, locale) : null,
 		stripe: stripeOf(config.stripe)
 	};
+}
+
+/** Many servers' statuses at once (tables of servers and customers): their reads go out together (reads.ts). */
+export function billingStatuses(app: App, serverIds: readonly string[], locale: Locale): Promise<Status[]> {
+	const reads = batchedReads(app.store);
+	return Promise.all(serverIds.map((id) => billingStatus(app, id, locale, reads)));
 }
 
 type Status = Awaited<ReturnType<typeof makeStatus>>;

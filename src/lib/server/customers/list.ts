@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Locale } from '../../format';
 import type { App } from '../app';
 import type { Store } from '../db';
-import { billingStatus } from '../billing/status';
+import { billingStatuses } from '../billing/status';
 import { openCustomerCharge } from '../billing/ledger';
 import { mapLimited, readConcurrency } from '../db/concurrency';
 import { billingCustomer } from './customers';
@@ -41,9 +41,13 @@ export async function listCustomers(app: App, query: { cursor?: string; limit: n
 	const [servers, payments, flagged] = ids.length === 0 ? [[], [], []] : await pageFacts(store, ids);
 	const now = app.clock();
 	const limit = readConcurrency(store);
-	// every server's status first (one at a time on SQLite), then each customer's month and open charge
-	const amounts = new Map<string, number>();
-	await mapLimited(servers, limit, async (s) => amounts.set(s.id, (await billingStatus(app, s.id, locale)).amountMinor));
+	// every server's status first (their reads batched), then each customer's month and open charge
+	const statuses = await billingStatuses(
+		app,
+		servers.map((s) => s.id),
+		locale
+	);
+	const amounts = new Map(statuses.map((s) => [s.serverId, s.amountMinor]));
 	const items = await mapLimited(page, limit, async (row) => {
 		const customer = billingCustomer(config, row);
 		const own = servers.filter((s) => s.customer_id === row.id);

@@ -3,14 +3,13 @@ import type { App } from '../app';
 import type { Config } from '../config';
 import type { Store } from '../db';
 import type { Server } from '../db/schema';
-import { billingStatus, chargeView, type BillingStatus } from '../billing/status';
+import { billingStatuses, chargeView, type BillingStatus } from '../billing/status';
 import { OPEN_STATUSES, openCustomerCharge } from '../billing/ledger';
 import { monthOf } from '../billing/months';
 import { applyTax } from '../billing/tax';
 import { ONLINE_WITHIN_MS } from '../metering/fleet';
 import { LOCAL_SERVER_ID } from '../metering/servers';
 import { usageOf } from '../metering/usage';
-import { mapLimited, readConcurrency } from '../db/concurrency';
 import { getCustomer } from './customers';
 
 type MeteredServer = Pick<Server, 'id' | 'hourly_rate' | 'metering_start'>;
@@ -59,7 +58,11 @@ export async function customerStatus(app: App, customerId: string, locale: Local
 	const now = app.clock();
 	const customer = await getCustomer(store, config, customerId);
 	const servers = await customerServers(store, customerId);
-	const statuses = await mapLimited(servers, readConcurrency(store), (s) => billingStatus(app, s.id, locale));
+	const statuses = await billingStatuses(
+		app,
+		servers.map((s) => s.id),
+		locale
+	);
 	const [monthMinor, open, last] = await Promise.all([
 		monthToDateMinor(store, config, servers, now),
 		openCustomerCharge(store, customerId),

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../db';
 import type { DB, Run } from '../db/schema';
+import { ONE } from '../billing/ledger';
 import { floorToSecond } from './uptime';
 
 /** Two readings of a boot time within this much are the same boot. */
@@ -129,14 +130,17 @@ async function latestSighting(db: Kysely<DB>, serverId: string): Promise<number 
 
 /** The server's most recent run: the one seen last (a clock that stepped back never hides it). */
 export function latestRun(store: Store, serverId: string): Promise<Run | undefined> {
-	return store.db
+	return latestRunQuery(store.db, serverId).executeTakeFirst();
+}
+
+export function latestRunQuery(db: Kysely<DB>, serverId: string) {
+	return db
 		.selectFrom('runs')
 		.selectAll()
 		.where('server_id', '=', serverId)
 		.orderBy('last_seen_at', 'desc')
 		.orderBy('billable_from', 'desc')
-		.limit(1)
-		.executeTakeFirst();
+		.limit(ONE);
 }
 
 /** A run's place in billing order (by billable_from, then id). */
@@ -146,8 +150,8 @@ export interface RunPosition {
 }
 
 /** The runs the chain needs: from the run billing stopped in (all when never billed). */
-function openRuns(store: Store, serverId: string, anchorRunId: number | null, frontier: number | null) {
-	let query = store.db.selectFrom('runs').where('server_id', '=', serverId);
+function openRuns(db: Kysely<DB>, serverId: string, anchorRunId: number | null, frontier: number | null) {
+	let query = db.selectFrom('runs').where('server_id', '=', serverId);
 	if (anchorRunId !== null) {
 		query = query.where('billable_from', '>=', (eb) =>
 			eb.selectFrom('runs as anchor').select('anchor.billable_from').where('anchor.id', '=', anchorRunId)
@@ -160,14 +164,21 @@ function openRuns(store: Store, serverId: string, anchorRunId: number | null, fr
 
 /** Runs the chain needs, in billing order; with `after`, only those after that run. */
 export function runsFrom(store: Store, serverId: string, anchorRunId: number | null, frontier: number | null, after?: RunPosition) {
-	let query = openRuns(store, serverId, anchorRunId, frontier);
+	return runsFromQuery(store.db, serverId, anchorRunId, frontier, after).execute();
+}
+
+/** The order runsFrom's rows come in (a batch of them is sorted by it again: batched-reads.ts). */
+export const BILLING_ORDER = ['billable_from', 'id'] as const;
+
+export function runsFromQuery(db: Kysely<DB>, serverId: string, anchorRunId: number | null, frontier: number | null, after?: RunPosition) {
+	let query = openRuns(db, serverId, anchorRunId, frontier);
 	if (after) {
 		query = query
 			.where('billable_from', '>=', after.billable_from)
 			.where((eb) => eb.or([eb('billable_from', '>', after.billable_from), eb('id', '>', after.id)]));
 	}
 	// only the columns pricing needs: a long history is read row by row
-	return query.select(['id', 'billable_from', 'last_seen_at']).orderBy('billable_from').orderBy('id').execute();
+	return query.select(['id', 'billable_from', 'last_seen_at']).orderBy('billable_from').orderBy('id');
 }
 
 /** What a run of stored runs adds up to: any write to one of them (a late sample extending it) changes it. */
@@ -186,15 +197,33 @@ export async function runsSummary(
 	frontier: number | null,
 	through: RunPosition
 ): Promise<RunsSummary> {
-	const row = await openRuns(store, serverId, anchorRunId, frontier)
+	return summaryOf(await runsSummaryQuery(store.db, serverId, anchorRunId, frontier, through).executeTakeFirstOrThrow());
+}
+
+export function runsSummaryQuery(
+	db: Kysely<DB>,
+	serverId: string,
+	anchorRunId: number | null,
+	frontier: number | null,
+	through: RunPosition
+) {
+	return openRuns(db, serverId, anchorRunId, frontier)
 		.where('billable_from', '<=', through.billable_from)
 		.where((eb) => eb.or([eb('billable_from', '<', through.billable_from), eb('id', '<=', through.id)]))
 		.select((eb) => [
 			eb.fn.countAll<number>().as('count'),
 			eb.fn.sum<number>('id').as('id_sum'),
 			sql<number>`sum(last_seen_at - billable_from)`.as('length_sum')
-		])
-		.executeTakeFirstOrThrow();
-	// PostgreSQL sums bigints as numeric (a string); both are far below 2^53 here
-	return { count: Number(row.count), idSum: Number(row.id_sum ?? 0), lengthSum: Number(row.length_sum ?? 0) };
+		]);
 }
+
+/** PostgreSQL sums bigints as numeric (a string); both are far below 2^53 here. */
+export const summaryOf = (row: {
+	count: number | string;
+	id_sum: number | string | null;
+	length_sum: number | string | null;
+}): RunsSummary => ({
+	count: Number(row.count),
+	idSum: Number(row.id_sum ?? 0),
+	lengthSum: Number(row.length_sum ?? 0)
+});

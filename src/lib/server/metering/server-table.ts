@@ -2,12 +2,11 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Locale } from '../../format';
 import type { App } from '../app';
 import type { DB } from '../db/schema';
-import { billingStatus } from '../billing/status';
+import { billingStatuses } from '../billing/status';
 import { formatRate } from '../billing/money';
 import { pricingRules } from '../billing/statement';
 import { customerName } from '../customers/customers';
 import { likePattern } from '../customers/list';
-import { mapLimited, readConcurrency } from '../db/concurrency';
 import { ONLINE_WITHIN_MS } from './fleet';
 
 export type ServerSort = 'name' | 'customer' | 'uptime' | 'unbilled';
@@ -54,8 +53,8 @@ export async function serverTable(app: App, query: ServerTableQuery, locale: Loc
 	let ordered = filtered;
 	if (query.sort === 'unbilled') {
 		const ids = (await filtered.select('servers.id').execute()).map((r) => r.id);
-		const amounts = new Map<string, number>();
-		await mapLimited(ids, readConcurrency(store), async (id) => amounts.set(id, (await billingStatus(app, id, locale)).amountMinor));
+		const statuses = await billingStatuses(app, ids, locale);
+		const amounts = new Map(statuses.map((s) => [s.serverId, s.amountMinor]));
 		const sign = dir === 'asc' ? 1 : -1;
 		ids.sort((a, b) => sign * (amounts.get(a)! - amounts.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
 		pageIds = ids.slice(query.offset, query.offset + query.limit);

@@ -1,5 +1,6 @@
 import type { Store } from '../db';
-import type { Server } from '../db/schema';
+import type { Kysely } from 'kysely';
+import type { DB, Server } from '../db/schema';
 import { Failure } from '../errors';
 
 export const LOCAL_SERVER_ID = 'local';
@@ -23,7 +24,12 @@ export async function ensureLocalServer(store: Store, name: string, meteringStar
 }
 
 export async function getServer(store: Store, id: string): Promise<Server> {
-	const server = await store.db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
+	return foundServer(await serverQuery(store.db, id).executeTakeFirst(), id);
+}
+
+export const serverQuery = (db: Kysely<DB>, id: string) => db.selectFrom('servers').selectAll().where('id', '=', id);
+
+export function foundServer(server: Server | undefined, id: string): Server {
 	if (!server) throw new Failure('SERVER_NOT_FOUND', `No server with id "${id}"`);
 	return server;
 }

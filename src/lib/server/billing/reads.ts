@@ -1,0 +1,139 @@
+import DataLoader from 'dataloader';
+import { sql, type Compilable, type Kysely } from 'kysely';
+import type { Store } from '../db';
+import type { Charge, DB, Run, Server } from '../db/schema';
+import {
+	BILLING_ORDER,
+	latestRunQuery,
+	runsFromQuery,
+	runsSummaryQuery,
+	summaryOf,
+	type RunPosition,
+	type RunsSummary
+} from '../metering/runs';
+import { foundServer, serverQuery } from '../metering/servers';
+import type { StoredRun } from './chain';
+import {
+	billedMonthsOf,
+	billedMonthsQuery,
+	billedSoFarOf,
+	billedSoFarQuery,
+	lastSettledChargeQuery,
+	openChargeQuery,
+	type BilledSoFar
+} from './ledger';
+import type { BilledMonth } from './pricing';
+
+/**
+ * The reads a server's status is made of. `storeReads` runs each as its own query; `batchedReads` gathers the reads that
+ * many statuses make in the same tick into one query per kind (the customers table prices 200 servers: 8 queries, not
+ * 1,400). Both run the same query builders, so a batched read answers exactly what the single one does (reads.spec.ts).
+ */
+export interface FactReads {
+	server(id: string): Promise<Server>;
+	latestRun(serverId: string): Promise<Run | undefined>;
+	billedSoFar(serverId: string): Promise<BilledSoFar>;
+	openCharge(serverId: string): Promise<Charge | undefined>;
+	lastSettledCharge(serverId: string): Promise<Charge | undefined>;
+	runsFrom(serverId: string, anchorRunId: number | null, frontier: number | null, after?: RunPosition): Promise<StoredRun[]>;
+	runsSummary(serverId: string, anchorRunId: number | null, frontier: number | null, through: RunPosition): Promise<RunsSummary>;
+	billedMonths(serverId: string, months: string[], currentRate: string): Promise<Map<string, BilledMonth>>;
+}
+
+const single = new WeakMap<Kysely<DB>, FactReads>();
+
+export function storeReads({ db }: Pick<Store, 'db'>): FactReads {
+	let reads = single.get(db);
+	if (!reads) single.set(db, (reads = singleReads(db)));
+	return reads;
+}
+
+function singleReads(db: Kysely<DB>): FactReads {
+	return {
+		server: async (id) => foundServer(await serverQuery(db, id).executeTakeFirst(), id),
+		latestRun: (serverId) => latestRunQuery(db, serverId).executeTakeFirst(),
+		billedSoFar: async (serverId) => billedSoFarOf(await billedSoFarQuery(db, serverId).executeTakeFirst()),
+		openCharge: (serverId) => openChargeQuery(db, serverId).executeTakeFirst(),
+		lastSettledCharge: (serverId) => lastSettledChargeQuery(db, serverId).executeTakeFirst(),
+		runsFrom: (serverId, anchorRunId, frontier, after) => runsFromQuery(db, serverId, anchorRunId, frontier, after).execute(),
+		runsSummary: async (serverId, anchorRunId, frontier, through) =>
+			summaryOf(await runsSummaryQuery(db, serverId, anchorRunId, frontier, through).executeTakeFirstOrThrow()),
+		billedMonths: async (serverId, months, rate) =>
+			months.length === 0 ? new Map() : billedMonthsOf(await billedMonthsQuery(db, serverId, months).execute(), rate)
+	};
+}
+
+/** SQLite allows 500 terms in a compound SELECT; a batch stays well below. */
+const MAX_BATCH = 200;
+
+/** For the reads of one piece of work (a page's table): nothing is kept after it. */
+export function batchedReads({ db }: Pick<Store, 'db'>): FactReads {
+	/** a loader whose batch is one UNION ALL of each key's own query, answered key by key */
+	function loader<K, Row, V>(query: (key: K) => Compilable, answer: (rows: Row[], key: K) => V, orderBy: readonly string[] = []) {
+		const load = new DataLoader<K, V>(
+			async (keys) => {
+				const rows = await unionAll<Row>(db, keys.map(query), orderBy);
+				return keys.map((key, i) => answer(rows[i], key));
+			},
+			{ cache: false, maxBatchSize: MAX_BATCH }
+		);
+		return (key: K) => load.load(key);
+	}
+	const first = <Row>(rows: Row[]) => rows[0];
+	const server = loader((id: string) => serverQuery(db, id), first<Server>);
+	const latestRun = loader((id: string) => latestRunQuery(db, id), first<Run>);
+	const billedSoFar = loader(
+		(id: string) => billedSoFarQuery(db, id),
+		(rows: Parameters<typeof billedSoFarOf>[0][]) => billedSoFarOf(rows[0])
+	);
+	const openCharge = loader((id: string) => openChargeQuery(db, id), first<Charge>);
+	const lastSettledCharge = loader((id: string) => lastSettledChargeQuery(db, id), first<Charge>);
+	type RunsKey = { serverId: string; anchorRunId: number | null; frontier: number | null; after?: RunPosition };
+	const runsFrom = loader(
+		(k: RunsKey) => runsFromQuery(db, k.serverId, k.anchorRunId, k.frontier, k.after),
+		(rows: StoredRun[]) => rows,
+		BILLING_ORDER
+	);
+	const runsSummary = loader(
+		(k: RunsKey & { after: RunPosition }) => runsSummaryQuery(db, k.serverId, k.anchorRunId, k.frontier, k.after),
+		(rows: Parameters<typeof summaryOf>[0][]) => summaryOf(rows[0])
+	);
+	type MonthsKey = { serverId: string; months: string[]; rate: string };
+	const billedMonths = loader(
+		(k: MonthsKey) => billedMonthsQuery(db, k.serverId, k.months),
+		(rows: Parameters<typeof billedMonthsOf>[0][number][], k) => billedMonthsOf(rows, k.rate)
+	);
+	return {
+		server: async (id) => foundServer(await server(id), id),
+		latestRun,
+		billedSoFar,
+		openCharge,
+		lastSettledCharge,
+		runsFrom: (serverId, anchorRunId, frontier, after) => runsFrom({ serverId, anchorRunId, frontier, after }),
+		runsSummary: (serverId, anchorRunId, frontier, through) => runsSummary({ serverId, anchorRunId, frontier, after: through }),
+		billedMonths: async (serverId, months, rate) => (months.length === 0 ? new Map() : billedMonths({ serverId, months, rate }))
+	};
+}
+
+/**
+ * Many queries as one statement: each tagged with its index `k`, rows back per query. A subquery's order is not kept by
+ * the statement around it, and an outer ORDER BY would make SQLite merge the parts pairwise (slower than the queries one
+ * by one): each query's rows are sorted again here by `orderBy`, the numeric columns its own ORDER BY names.
+ */
+async function unionAll<Row>(db: Kysely<DB>, queries: Compilable[], orderBy: readonly string[]): Promise<Row[][]> {
+	const parts = queries.map((query, k) => sql`select ${sql.lit(k)} as k, q.* from (${query}) as q`);
+	const { rows } = await sql<Row & { k: number }>`${sql.join(parts, sql` union all `)}`.execute(db);
+	const answers = queries.map((): Row[] => []);
+	for (const { k, ...row } of rows) answers[Number(k)].push(row as Row);
+	if (orderBy.length > 0) {
+		const compare = (a: Row, b: Row) => {
+			for (const column of orderBy) {
+				const d = Number((a as Record<string, unknown>)[column]) - Number((b as Record<string, unknown>)[column]);
+				if (d !== 0) return d;
+			}
+			return 0;
+		};
+		for (const rows of answers) rows.sort(compare);
+	}
+	return answers;
+}
