@@ -289,6 +289,70 @@ describe.each(DATABASES)('fast path on %s', (kind) => {
 		await same(pair, post('/api/create-payment-intent', '{}', {}), { fast: false });
 	});
 
+	it('serves the page SvelteKit rendered this second again, byte for byte, to the same viewer only', async () => {
+		/**
+		 * `GET /` twice at once from one server: the second, when the fast path serves it, is the first's page (a URL of its
+		 * own each time, so the first is rendered for it, not the page of the second before served while it renders)
+		 */
+		const twice = async (headers: Record<string, string>) => {
+			let served = 0;
+			for (let i = 0; i < 6; i++) {
+				const probe = `${Date.now()}-${i}`;
+				const before = fastLines(pair.fast);
+				const rendered = await rawRequest(pair.fast.url, get(`/?probe=${probe}`, headers));
+				const renderedFast = fastLines(pair.fast) - before;
+				const again = await rawRequest(pair.fast.url, get(`/?probe=${probe}`, headers));
+				await new Promise((r) => setTimeout(r, 20));
+				if (fastLines(pair.fast) - before - renderedFast === 0) continue; // a new second began: SvelteKit answered
+				served++;
+				expect(again.status).toBe(rendered.status);
+				expect(again.headers).toEqual(rendered.headers);
+				expect(again.body).toBe(rendered.body);
+			}
+			// PostgreSQL: other instances write unseen, so no page is kept and SvelteKit renders each
+			if (kind === 'sqlite') expect(served, 'pages served by the fast path').toBeGreaterThan(0);
+			else expect(served, 'pages served by the fast path').toBe(0);
+		};
+		await twice(AUTH);
+		await twice({ ...AUTH, 'accept-language': 'ja' });
+		const en = await rawRequest(pair.fast.url, get('/'));
+		const ja = await rawRequest(pair.fast.url, get('/', { ...AUTH, 'accept-language': 'ja' }));
+		expect(en.body).toContain('<html lang="en"');
+		expect(ja.body).toContain('<html lang="ja"');
+		/** the operator's page, rendered this second (its log line written before the next request is counted) */
+		const operatorsPage = async () => {
+			await rawRequest(pair.fast.url, get('/'));
+			await new Promise((r) => setTimeout(r, 30));
+		};
+		// not signed in: never the operator's page, always SvelteKit's redirect to sign in
+		for (let i = 0; i < 3; i++) {
+			await operatorsPage();
+			const anonymous = await same(pair, get('/', {}), { fast: false });
+			expect(anonymous.status).toBe(303);
+		}
+		// a conditional request and ?lang= are SvelteKit's (304, the cookie)
+		const etag = (await rawRequest(pair.fast.url, get('/'))).headers.find((h) => h.startsWith('etag: '));
+		await operatorsPage();
+		const linesBefore = fastLines(pair.fast);
+		const conditional = await rawRequest(pair.fast.url, get('/', { ...AUTH, 'if-none-match': etag!.slice(6) }));
+		expect([200, 304]).toContain(conditional.status);
+		const chosen = await rawRequest(pair.fast.url, get('/?lang=ja'));
+		expect(chosen.headers.some((h) => h.startsWith('set-cookie: lang=ja;'))).toBe(true);
+		expect(chosen.body).toContain('<html lang="ja"');
+		expect(fastLines(pair.fast)).toBe(linesBefore);
+		// another process writes (a customer added through the other server): the next page shows it, rendered anew
+		await operatorsPage();
+		const added = post(
+			'/api/trpc/addCustomer',
+			JSON.stringify({ id: 'fastpath-co', name: 'Fastpath Trading', email: 'ap@fastpath.example' })
+		);
+		expect((await rawRequest(pair.slow.url, added)).status).toBe(200);
+		const before = fastLines(pair.fast);
+		const after = await rawRequest(pair.fast.url, get('/'));
+		expect(after.body).toContain('Fastpath Trading');
+		expect(fastLines(pair.fast) - before).toBe(0);
+	});
+
 	it('accepts the dashboard session cookie like SvelteKit does', async () => {
 		const signIn = await fetch(`${pair.fast.url}/signin`, {
 			method: 'POST',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/lib/server/app';
-import { AnswerCache } from '../../src/lib/server/http/answer-cache';
+import { AnswerCache } from '../../src/lib/server/answer-cache';
 import type { Auth, Context } from '../../src/lib/server/trpc/context';
 import type { JsonReply } from '../../src/lib/server/trpc/prototype';
 

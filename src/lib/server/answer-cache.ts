@@ -1,7 +1,7 @@
-import type { App } from '../app';
-import { LOCAL_SERVER_ID } from '../metering/servers';
-import type { Context } from '../trpc/context';
-import type { JsonReply } from '../trpc/prototype';
+import type { App } from './app';
+import { LOCAL_SERVER_ID } from './metering/servers';
+import type { Context } from './trpc/context';
+import type { JsonReply } from './trpc/prototype';
 
 /**
  * Serialized billingStatus answers, reused while nothing they are made of can change: the caller's whole identity (a body

@@ -2,7 +2,7 @@ import type { Store } from './db';
 import type { LocalMeter } from './metering/meter';
 import type { Context } from './trpc/context';
 
-interface Page {
+export interface Page {
 	status: number;
 	headers: [string, string][];
 	/** bytes, not a string: a page served again is not encoded again */
@@ -68,6 +68,18 @@ export class PageCache {
 		if (stale) return respond(stale);
 		const { response, page } = await rendered;
 		return page ? respond(page) : response;
+	}
+
+	/**
+	 * A page that can be served without rendering (the fast path, http/fast-api.ts): this second's, or while it renders
+	 * the second before's. Otherwise SvelteKit answers, and renders.
+	 */
+	ready(ctx: Context, url: string): Page | undefined {
+		const key = this.#key(ctx, url);
+		const hit = key && this.#pages.get(key.full);
+		if (!hit || !(hit instanceof Promise)) return hit;
+		const previous = this.#latest.get(key!.base);
+		return previous && key!.second - previous.second <= 1 ? previous.page : undefined;
 	}
 
 	#key({ auth, locale }: Context, url: string): { base: string; full: string; second: number } | undefined {

@@ -17,6 +17,8 @@ export function nodeRequestReader(env: Record<string, string | undefined>) {
 			const protocol = originHttps === undefined && protocolHeader ? headers[protocolHeader] || 'https' : 'https';
 			return originHttps ?? (protocol === 'https' ? true : protocol === 'http' ? false : undefined);
 		},
+		/** the origin SvelteKit's `event.url` gets: ORIGIN, or the protocol read above and Host */
+		origin: ({ headers }: IncomingMessage, https: boolean) => env.ORIGIN ?? `${https ? 'https' : 'http'}://${headers.host}`,
 		clientAddress({ headers, socket }: IncomingMessage): string | undefined {
 			const value = addressHeader ? headers[addressHeader] : socket.remoteAddress;
 			if (addressHeader !== 'x-forwarded-for' || typeof value !== 'string') return typeof value === 'string' ? value : undefined;
