@@ -1,7 +1,6 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBillingClient, type AppRouter, type BillingClient } from '../../src/lib/client';
-import { startBilling, type BillingSetup } from '../support/billing';
+import { createBillingClient, type BillingClient } from '../../src/lib/client';
+import { failureOf, startBilling, type BillingSetup } from '../support/billing';
 import { DATABASES } from '../support/databases';
 import { expectConsistentLedger, readCharges } from '../support/ledger';
 import { startServer, type TestServer } from '../support/server';
@@ -21,16 +20,6 @@ afterEach(async () => {
 	second = undefined;
 	setup = undefined;
 });
-
-async function failureOf(promise: Promise<unknown>) {
-	try {
-		await promise;
-	} catch (error) {
-		expect(error).toBeInstanceOf(TRPCClientError);
-		return error as TRPCClientError<AppRouter> & { data: NonNullable<TRPCClientError<AppRouter>['data']> };
-	}
-	throw new Error('expected the call to fail');
-}
 
 /** Two customers with two servers each, every server up for the last `hours` (registered, metered and seen just now). */
 async function twoCustomers(admin: BillingClient, url: string, hours = 2) {

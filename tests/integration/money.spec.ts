@@ -1,8 +1,6 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../../src/lib/client';
 import { createBillingClient } from '../../src/lib/client';
-import { bootFile, PUBLISHABLE_KEY, SECRET_KEY, startBilling, WEBHOOK_SECRET, type BillingSetup } from '../support/billing';
+import { bootFile, failureOf, PUBLISHABLE_KEY, SECRET_KEY, startBilling, WEBHOOK_SECRET, type BillingSetup } from '../support/billing';
 import { DATABASES, freshDatabase } from '../support/databases';
 import { startServer, type TestServer } from '../support/server';
 import { startStripeDouble, type StripeDouble } from '../support/stripe-double';
@@ -24,16 +22,6 @@ const S = 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 /** a whole second, a while ago: every sighting the tests send stays in the past */
 const past = (seconds: number) => Math.floor(Date.now() / S) * S - seconds * S;
-
-async function failureOf(promise: Promise<unknown>) {
-	try {
-		await promise;
-	} catch (error) {
-		expect(error).toBeInstanceOf(TRPCClientError);
-		return error as TRPCClientError<AppRouter> & { data: { errorCode: string } };
-	}
-	throw new Error('expected the call to fail');
-}
 
 async function addServer(s: BillingSetup, id: string, input: { hourlyRate?: string; meteringStart?: number } = {}) {
 	await s.client.addServer.mutate({

@@ -1,7 +1,5 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../../src/lib/client';
-import { startBilling, type BillingSetup } from '../support/billing';
+import { failureOf, startBilling, type BillingSetup } from '../support/billing';
 import { DATABASES } from '../support/databases';
 
 /** ¥ at 100/h, by hand: seconds × 100 / 3600, rounded half-up. */
@@ -13,16 +11,6 @@ afterEach(async () => {
 	await setup?.close();
 	setup = undefined;
 });
-
-async function errorOf(promise: Promise<unknown>) {
-	try {
-		await promise;
-	} catch (error) {
-		expect(error).toBeInstanceOf(TRPCClientError);
-		return error as TRPCClientError<AppRouter> & { data: NonNullable<TRPCClientError<AppRouter>['data']> };
-	}
-	throw new Error('expected the call to fail');
-}
 
 describe.each(DATABASES)('payment intents on %s', (kind) => {
 	it('bills the ledger amount of the unbilled window, with metadata and an idempotency key', async () => {
@@ -110,20 +98,20 @@ describe.each(DATABASES)('payment intents on %s', (kind) => {
 		const second = await client.createPaymentIntent.mutate();
 		expect(second.chargeId).not.toBe(intent.chargeId);
 		expect(second.periodStart).toBe(intent.periodStart);
-		const again = await errorOf(client.cancelCharge.mutate({ chargeId: intent.chargeId }));
+		const again = await failureOf(client.cancelCharge.mutate({ chargeId: intent.chargeId }));
 		expect(again.data.errorCode).toBe('CHARGE_NOT_CANCELABLE');
 	});
 
 	it('refuses an amount below Stripe minimum, naming both, and sends nothing to Stripe', async () => {
 		setup = await startBilling(kind, { BOOT_TIME_FILE: (await import('../support/billing')).bootFile(600) });
 		const { client, double } = setup;
-		const error = await errorOf(client.createPaymentIntent.mutate());
+		const error = await failureOf(client.createPaymentIntent.mutate());
 		expect(error.data.errorCode).toBe('BELOW_MINIMUM');
 		expect(error.data.httpStatus).toBe(412);
 		expect(error.message).toContain('¥17');
 		expect(error.message).toContain('¥50');
 		expect(error.data.details).toMatchObject({ amountMinor: 17, minimumMinor: 50 });
-		const invoiceError = await errorOf(client.createInvoice.mutate());
+		const invoiceError = await failureOf(client.createInvoice.mutate());
 		expect(invoiceError.data.errorCode).toBe('BELOW_MINIMUM');
 		expect(double.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
 		expect((await client.charges.query()).items).toHaveLength(0);
@@ -149,7 +137,7 @@ describe.each(DATABASES)('Stripe faults on %s', (kind) => {
 		setup = await startBilling(kind);
 		const { client, double } = setup;
 		double.fault({ method: 'POST', path: '/v1/payment_intents', kind: 500, times: 3 });
-		const error = await errorOf(client.createPaymentIntent.mutate());
+		const error = await failureOf(client.createPaymentIntent.mutate());
 		expect(error.data.errorCode).toBe('STRIPE_UNAVAILABLE');
 		expect(error.data.httpStatus).toBe(503);
 		expect(error.message).toMatch(/Nothing was charged/);

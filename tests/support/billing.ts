@@ -1,7 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TRPCClientError } from '@trpc/client';
+import { expect } from 'vitest';
 import { createBillingClient, type BillingClient } from '../../src/lib/client';
+import type { AppRouter } from '../../src/lib/server/trpc/router';
 import { freshDatabase, type DatabaseKind } from './databases';
 import { startServer, type TestServer } from './server';
 import { startStripeDouble, type StripeDouble } from './stripe-double';
@@ -77,4 +80,15 @@ export async function startBilling(
 /** The double's requests that created something, by path prefix. */
 export function creations(double: StripeDouble, path: string) {
 	return double.requests.filter((r) => r.method === 'POST' && r.path === path);
+}
+
+/** The error a tRPC call fails with (the test fails if it succeeds), with its `data` (errorCode, httpStatus). */
+export async function failureOf(promise: Promise<unknown>) {
+	try {
+		await promise;
+	} catch (error) {
+		expect(error).toBeInstanceOf(TRPCClientError);
+		return error as TRPCClientError<AppRouter> & { data: NonNullable<TRPCClientError<AppRouter>['data']> };
+	}
+	throw new Error('expected the call to fail');
 }
