@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { sql, type Compilable, type Kysely } from 'kysely';
-import type { Store } from '../db';
+import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import type { Dialect, Store } from '../db';
 import type { Charge, DB, Run, Server } from '../db/schema';
 import {
 	BILLING_ORDER,
@@ -63,16 +63,15 @@ function singleReads(db: Kysely<DB>): FactReads {
 	};
 }
 
-/** SQLite allows 500 terms in a compound SELECT; a batch stays well below. */
 const MAX_BATCH = 200;
 
 /** For the reads of one piece of work (a page's table): nothing is kept after it. */
-export function batchedReads({ db }: Pick<Store, 'db'>): FactReads {
+export function batchedReads({ db, dialect }: Pick<Store, 'db' | 'dialect'>): FactReads {
 	/** a loader whose batch is one UNION ALL of each key's own query, answered key by key */
 	function loader<K, Row, V>(query: (key: K) => Compilable, answer: (rows: Row[], key: K) => V, orderBy: readonly string[] = []) {
 		const load = new DataLoader<K, V>(
 			async (keys) => {
-				const rows = await unionAll<Row>(db, keys.map(query), orderBy);
+				const rows = await unionAll<Row>(db, dialect, keys.map(query), orderBy);
 				return keys.map((key, i) => answer(rows[i], key));
 			},
 			{ cache: false, maxBatchSize: MAX_BATCH }
@@ -115,16 +114,41 @@ export function batchedReads({ db }: Pick<Store, 'db'>): FactReads {
 	};
 }
 
+/** Queries per statement: always this many (the last repeated), so each shape of query is one statement, prepared once. */
+const PARTS = 25;
+
 /**
- * Many queries as one statement: each tagged with its index `k`, rows back per query. A subquery's order is not kept by
- * the statement around it, and an outer ORDER BY would make SQLite merge the parts pairwise (slower than the queries one
- * by one): each query's rows are sorted again here by `orderBy`, the numeric columns its own ORDER BY names.
+ * Many queries as few statements: those with the same SQL text (the same shape, other values) go together, PARTS at a
+ * time, as one UNION ALL whose parts are tagged with their place `k`; rows come back per query. A subquery's order is not
+ * kept by the statement around it, and an outer ORDER BY would make SQLite merge the parts pairwise: each query's rows
+ * are sorted again here by `orderBy`, the numeric columns its own ORDER BY names.
  */
-async function unionAll<Row>(db: Kysely<DB>, queries: Compilable[], orderBy: readonly string[]): Promise<Row[][]> {
-	const parts = queries.map((query, k) => sql`select ${sql.lit(k)} as k, q.* from (${query}) as q`);
-	const { rows } = await sql<Row & { k: number }>`${sql.join(parts, sql` union all `)}`.execute(db);
+async function unionAll<Row>(db: Kysely<DB>, dialect: Dialect, queries: Compilable[], orderBy: readonly string[]): Promise<Row[][]> {
 	const answers = queries.map((): Row[] => []);
-	for (const { k, ...row } of rows) answers[Number(k)].push(row as Row);
+	const shapes = new Map<string, { parameters: readonly unknown[]; index: number }[]>();
+	queries.forEach((query, index) => {
+		const { sql, parameters } = query.compile();
+		const same = shapes.get(sql);
+		if (same) same.push({ parameters, index });
+		else shapes.set(sql, [{ parameters, index }]);
+	});
+	for (const [text, all] of shapes) {
+		for (let at = 0; at < all.length; at += PARTS) {
+			const some = all.slice(at, at + PARTS);
+			const parts: string[] = [];
+			const parameters: unknown[] = [];
+			for (let k = 0; k < PARTS; k++) {
+				const offset = parameters.length;
+				// PostgreSQL numbers its parameters ($1, $2…): each part's move up by those before it
+				parts.push(
+					`select ${k} as k, q.* from (${dialect === 'postgres' ? text.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + offset}`) : text}) as q`
+				);
+				parameters.push(...(some[k] ?? some[some.length - 1]).parameters);
+			}
+			const { rows } = await db.executeQuery<Row & { k: number }>(CompiledQuery.raw(parts.join(' union all '), parameters));
+			for (const { k, ...row } of rows) if (Number(k) < some.length) answers[some[Number(k)].index].push(row as Row);
+		}
+	}
 	if (orderBy.length > 0) {
 		const compare = (a: Row, b: Row) => {
 			for (const column of orderBy) {

@@ -98,6 +98,8 @@ const hasBody = ({ headers }: IncomingMessage) =>
 function send(res: ServerResponse, reply: Reply, https: boolean): void {
 	const headers = [...Object.entries(reply.headers), ...securityHeaders(https)];
 	res.writeHead(reply.status, headers.sort(([a], [b]) => (a < b ? -1 : 1)).flat());
+	// corked: head, chunk and last chunk leave in one write, not two (the same bytes)
+	res.cork();
 	res.write(reply.body);
 	res.end();
 }
