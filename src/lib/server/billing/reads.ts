@@ -114,18 +114,19 @@ export function batchedReads({ db, dialect }: Pick<Store, 'db' | 'dialect'>): Fa
 	};
 }
 
-/** Queries per statement: always this many (the last repeated), so each shape of query is one statement, prepared once. */
+/** SQLite: queries per statement, always this many (the last repeated), so each shape is one statement, prepared once. */
 const PARTS = 25;
 
+type Shape = { parameters: readonly unknown[]; index: number }[];
+
 /**
- * Many queries as few statements: those with the same SQL text (the same shape, other values) go together, PARTS at a
- * time, as one UNION ALL whose parts are tagged with their place `k`; rows come back per query. A subquery's order is not
- * kept by the statement around it, and an outer ORDER BY would make SQLite merge the parts pairwise: each query's rows
- * are sorted again here by `orderBy`, the numeric columns its own ORDER BY names.
+ * Many queries as few statements: those with the same SQL text (the same shape, other values) go together; rows come back
+ * per query. A subquery's order is not kept by the statement around it: each query's rows are sorted again here by
+ * `orderBy`, the numeric columns its own ORDER BY names (an outer ORDER BY would make SQLite merge the parts pairwise).
  */
 async function unionAll<Row>(db: Kysely<DB>, dialect: Dialect, queries: Compilable[], orderBy: readonly string[]): Promise<Row[][]> {
 	const answers = queries.map((): Row[] => []);
-	const shapes = new Map<string, { parameters: readonly unknown[]; index: number }[]>();
+	const shapes = new Map<string, Shape>();
 	queries.forEach((query, index) => {
 		const { sql, parameters } = query.compile();
 		const same = shapes.get(sql);
@@ -133,20 +134,10 @@ async function unionAll<Row>(db: Kysely<DB>, dialect: Dialect, queries: Compilab
 		else shapes.set(sql, [{ parameters, index }]);
 	});
 	for (const [text, all] of shapes) {
-		for (let at = 0; at < all.length; at += PARTS) {
-			const some = all.slice(at, at + PARTS);
-			const parts: string[] = [];
-			const parameters: unknown[] = [];
-			for (let k = 0; k < PARTS; k++) {
-				const offset = parameters.length;
-				// PostgreSQL numbers its parameters ($1, $2…): each part's move up by those before it
-				parts.push(
-					`select ${k} as k, q.* from (${dialect === 'postgres' ? text.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + offset}`) : text}) as q`
-				);
-				parameters.push(...(some[k] ?? some[some.length - 1]).parameters);
-			}
-			const { rows } = await db.executeQuery<Row & { k: number }>(CompiledQuery.raw(parts.join(' union all '), parameters));
-			for (const { k, ...row } of rows) if (Number(k) < some.length) answers[some[Number(k)].index].push(row as Row);
+		const statements = dialect === 'postgres' ? [lateral(text, all)] : unions(text, all);
+		for (const { statement, keys } of statements) {
+			const { rows } = await db.executeQuery<Row & { k: number }>(statement);
+			for (const { k, ...row } of rows) if (Number(k) < keys.length) answers[keys[Number(k)]].push(row as Row);
 		}
 	}
 	if (orderBy.length > 0) {
@@ -160,4 +151,35 @@ async function unionAll<Row>(db: Kysely<DB>, dialect: Dialect, queries: Compilab
 		for (const rows of answers) rows.sort(compare);
 	}
 	return answers;
+}
+
+/** SQLite: PARTS queries of one shape a statement, as a UNION ALL whose parts are tagged with their place `k`. */
+function unions(text: string, all: Shape) {
+	const statements: { statement: CompiledQuery; keys: number[] }[] = [];
+	for (let at = 0; at < all.length; at += PARTS) {
+		const some = all.slice(at, at + PARTS);
+		const parts = Array.from({ length: PARTS }, (_, k) => `select ${k} as k, q.* from (${text}) as q`);
+		const parameters = parts.flatMap((_, k) => (some[k] ?? some[some.length - 1]).parameters);
+		statements.push({ statement: CompiledQuery.raw(parts.join(' union all '), parameters), keys: some.map((q) => q.index) });
+	}
+	return statements;
+}
+
+/**
+ * PostgreSQL: all queries of one shape in one statement, planned once: their places and parameters as arrays, one row per
+ * query, and the query run for each row (LATERAL) with `$i` read from column `p<i>`. Parameters here are ids, times and
+ * months: whole numbers (bigint) or text.
+ */
+function lateral(text: string, all: Shape) {
+	const columns = Array.from({ length: all[0].parameters.length }, (_, i) => {
+		const values = all.map((q) => q.parameters[i]);
+		const type = values.every((v) => typeof v === 'number' && Number.isInteger(v)) ? 'bigint' : 'text';
+		return { values: type === 'text' ? values.map(String) : values, type };
+	});
+	const arrays = ['$1::bigint[]', ...columns.map((c, i) => `$${i + 2}::${c.type}[]`)];
+	const names = ['k', ...columns.map((_, i) => `p${i + 1}`)];
+	const body = text.replace(/\$(\d+)/g, (_, n) => `p.p${n}`);
+	const sql = `select p.k, q.* from unnest(${arrays.join(', ')}) as p(${names.join(', ')}) cross join lateral (${body}) as q`;
+	const places = all.map((_, k) => k);
+	return { statement: CompiledQuery.raw(sql, [places, ...columns.map((c) => c.values)]), keys: all.map((q) => q.index) };
 }
