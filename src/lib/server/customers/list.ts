@@ -6,7 +6,7 @@ import { billingStatuses } from '../billing/status';
 import { openCustomerCharge } from '../billing/ledger';
 import { mapLimited, readConcurrency } from '../db/concurrency';
 import { billingCustomer } from './customers';
-import { monthToDateMinor } from './status';
+import { monthToDateByCustomer } from './status';
 
 /** `%`, `_` and the escape itself are literal in a search: LIKE ... ESCAPE '\'. */
 export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -48,10 +48,11 @@ export async function listCustomers(app: App, query: { cursor?: string; limit: n
 		locale
 	);
 	const amounts = new Map(statuses.map((s) => [s.serverId, s.amountMinor]));
+	const months = await monthToDateByCustomer(store, config, servers, now);
 	const items = await mapLimited(page, limit, async (row) => {
 		const customer = billingCustomer(config, row);
 		const own = servers.filter((s) => s.customer_id === row.id);
-		const monthMinor = await monthToDateMinor(store, config, own, now);
+		const monthMinor = months.get(row.id) ?? 0;
 		const open = await openCustomerCharge(store, row.id);
 		const paidAt = payments.find((p) => p.customer_id === row.id)?.paid_at;
 		return {

@@ -32,6 +32,23 @@ export async function monthToDateMinor(store: Store, config: Config, servers: re
 	return (await usageOf(store, config, servers, { from: month.start, to: now, bucket: 'month' })).totalMinor;
 }
 
+/** monthToDateMinor of each server's customer, for many customers at once (their servers' runs read together). */
+export async function monthToDateByCustomer(
+	store: Store,
+	config: Config,
+	servers: readonly (MeteredServer & Pick<Server, 'customer_id'>)[],
+	now: number
+): Promise<Map<string, number>> {
+	const month = monthOf(now, config.timeZone);
+	const byCustomer = new Map<string, bigint>();
+	if (servers.length > 0 && now - month.start >= 1000) {
+		const perServer = new Map<string, bigint>();
+		await usageOf(store, config, servers, { from: month.start, to: now, bucket: 'month' }, perServer);
+		for (const s of servers) byCustomer.set(s.customer_id, (byCustomer.get(s.customer_id) ?? 0n) + perServer.get(s.id)!);
+	}
+	return new Map([...byCustomer].map(([id, minor]) => [id, Number(minor)]));
+}
+
 export const isOnline = (status: Pick<BillingStatus, 'serverId' | 'lastSeenAt'>, now: number) =>
 	status.serverId === LOCAL_SERVER_ID || (status.lastSeenAt !== null && now - Date.parse(status.lastSeenAt) <= ONLINE_WITHIN_MS);
 

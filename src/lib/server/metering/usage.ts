@@ -78,7 +78,9 @@ export async function usageOf(
 	store: Store,
 	config: Config,
 	servers: readonly Pick<Server, 'id' | 'hourly_rate' | 'metering_start'>[],
-	range: { from: number; to: number; bucket: BucketSize }
+	range: { from: number; to: number; bucket: BucketSize },
+	/** filled with each server's amount over the whole range, when given */
+	perServer?: Map<string, bigint>
 ): Promise<Usage> {
 	// whole seconds: runs are stored on whole seconds, so every overlap is too
 	const from = Math.floor(range.from / 1000) * 1000;
@@ -109,10 +111,14 @@ export async function usageOf(
 		for (const server of some) {
 			const price = secondsPricer(pricingRules(config, server).rateMicros, config.currency);
 			const intervals = intervalsOf(runs.get(server.id) ?? [], from, to, server.metering_start);
+			let serverMinor = 0n;
 			secondsPerBucket(intervals, buckets).forEach((s, i) => {
+				const minor = price(s);
 				seconds[i] += s;
-				amounts[i] += price(s);
+				amounts[i] += minor;
+				serverMinor += minor;
 			});
+			perServer?.set(server.id, serverMinor);
 		}
 	}
 	const rows = buckets.map((b, i) => ({
