@@ -68,7 +68,16 @@ console.log(
 );
 
 // --- the servers ---
-const app = await startServer({ DATABASE_URL: databaseUrl, BOOT_TIME_FILE: bootFile, SERVER_NAME: 'bench', NODE_ENV: 'production' });
+// SERVER_NODE_OPTIONS: Node's options for the app server only (say, a heap limit), to measure their effect
+const nodeOptions = process.env.SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS } : {};
+if (nodeOptions.NODE_OPTIONS) console.log(`app server started with NODE_OPTIONS=${nodeOptions.NODE_OPTIONS}`);
+const app = await startServer({
+	DATABASE_URL: databaseUrl,
+	BOOT_TIME_FILE: bootFile,
+	SERVER_NAME: 'bench',
+	NODE_ENV: 'production',
+	...nodeOptions
+});
 const sample = await fetch(`${app.url}/api/trpc/billingStatus`);
 const sampleBody = await sample.text();
 if (!sample.ok) throw new Error(`billingStatus answered ${sample.status}: ${sampleBody}`);
