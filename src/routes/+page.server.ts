@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { dashboardPage } from '$lib/server/pages/dashboard';
-import { inviteAction } from '$lib/server/pages/invite';
+import { inviteAction, revokeAction } from '$lib/server/pages/invite';
 import { portalPage } from '$lib/server/pages/portal';
 
 /**
@@ -23,5 +23,11 @@ export const actions: Actions = {
 		const customerId = (await request.formData()).get('customerId');
 		if (typeof customerId !== 'string' || customerId === '') return fail(400, { invite: null, error: 'customerId is required' });
 		return inviteAction(locals.ctx, customerId, url.origin);
+	},
+	/** The customers table's Revoke access button: unused links stop working, the customer's sessions end. */
+	revoke: async ({ locals, request }) => {
+		const customerId = (await request.formData()).get('customerId');
+		if (typeof customerId !== 'string' || customerId === '') return fail(400, { invite: null, error: 'customerId is required' });
+		return revokeAction(locals.ctx, customerId);
 	}
 };

@@ -283,4 +283,30 @@ describe('the customer portal', () => {
 		expect(await axe(ja)).toEqual([]);
 		await ja.context().close();
 	});
+
+	it('ends when the operator revokes the customer’s access: the next load asks to sign in', async () => {
+		const invite = await admin.inviteCustomer.mutate({ customerId: 'sakura' });
+		const customer = await open(new URL(invite.url, setup.server.url).href);
+		await customer.waitForURL((url) => url.pathname === '/');
+		expect(await customer.getByTestId('customer-name').textContent()).toBe('さくら商店');
+		const unused = await admin.inviteCustomer.mutate({ customerId: 'sakura' });
+
+		const operator = await signedInOperator();
+		const row = operator.locator('[data-testid="customer-row"][data-id="sakura"]');
+		expect(await row.getByTestId('pending-links').textContent()).toMatch(/^Unused links: [1-9]\d*$/);
+		await row.getByTestId('revoke').click();
+		await expect
+			.poll(() => operator.getByTestId('revoke-result').textContent())
+			.toMatch(/^\s*Access revoked for さくら商店\. Unused links stopped: [1-9]\d*\. Sessions ended: [1-9]\d*\./);
+		expect(await row.getByTestId('pending-links').count()).toBe(0);
+		expect(await axe(operator)).toEqual([]);
+		await operator.context().close();
+
+		await customer.reload();
+		expect(new URL(customer.url()).pathname).toBe('/signin');
+		const link = await open(new URL(unused.url, setup.server.url).href);
+		expect(await link.locator('h1').textContent()).toBe('This sign-in link has expired.');
+		await link.context().close();
+		await customer.context().close();
+	});
 });

@@ -294,6 +294,33 @@ describe.each(DATABASES)('customers on %s', (kind) => {
 		});
 		expect(back.status).toBe(200);
 	});
+	it("revoking a customer's access stops its unused links and ends its sessions, and nobody else's", async () => {
+		const opened = await open((await admin.inviteCustomer.mutate({ customerId: 'beta-corp' })).url);
+		const beta = createBillingClient(setup.server.url, { headers: { cookie: opened.headers.get('set-cookie')!.split(';')[0] } });
+		expect((await beta.customerStatus.query()).customerId).toBe('beta-corp');
+		const { url: unused } = await admin.inviteCustomer.mutate({ customerId: 'beta-corp' });
+		const pending = async () =>
+			(await admin.customers.query({ limit: 100 })).items.find((c) => c.customerId === 'beta-corp')!.pendingInvitations;
+		expect(await pending()).toBe(1);
+
+		await expect(acme.revokeCustomerAccess.mutate({ customerId: 'beta-corp' })).rejects.toMatchObject({ data: { httpStatus: 403 } });
+		await expect(admin.revokeCustomerAccess.mutate({ customerId: 'nobody' })).rejects.toMatchObject({ data: { httpStatus: 404 } });
+		const revoked = await admin.revokeCustomerAccess.mutate({ customerId: 'beta-corp' });
+		expect(revoked.invitationsRevoked).toBe(1);
+		expect(revoked.sessionsEnded).toBeGreaterThanOrEqual(1);
+		// the session is gone at once: the API says 401, the page asks to sign in; the unused link no longer works
+		await expect(beta.customerStatus.query()).rejects.toMatchObject({ data: { httpStatus: 401 } });
+		const page = await open(url('/'), { cookie: opened.headers.get('set-cookie')!.split(';')[0] });
+		expect(page.status).toBe(303);
+		expect(page.headers.get('location')).toMatch(/^\/signin/);
+		expect((await open(unused)).status).toBe(410);
+		expect(await pending()).toBe(0);
+		// another customer's session is untouched; the servers and their history stay; a new invitation gives access back
+		expect((await acme.customerStatus.query()).customerId).toBe('acme');
+		expect((await admin.customerStatus.query({ customerId: 'beta-corp' })).servers).toHaveLength(2);
+		const again = await open((await admin.inviteCustomer.mutate({ customerId: 'beta-corp' })).url);
+		expect(again.status).toBe(200);
+	});
 });
 
 describe('customers without ADMIN_TOKEN (loopback mode)', () => {

@@ -1,4 +1,4 @@
-import type { Store } from '../db';
+import { transaction, type Store } from '../db';
 import { newToken, sha256 } from '../auth/tokens';
 import { getCustomerRow } from './customers';
 
@@ -58,4 +58,27 @@ export async function invitationState(store: Store, token: string, now: number):
 	const row = await store.db.selectFrom('invitations').select(['used_at', 'expires_at']).where('id', '=', sha256(token)).executeTakeFirst();
 	if (!row) return 'unknown';
 	return row.used_at !== null ? 'used' : row.expires_at <= now ? 'expired' : 'valid';
+}
+
+/**
+ * Takes a customer's access away: links not yet used stop working (they answer as expired) and every session started from
+ * one ends at once (the next request is not signed in). Their servers, charges and history stay.
+ */
+export async function revokeAccess(
+	store: Store,
+	customerId: string,
+	now: number
+): Promise<{ invitationsRevoked: number; sessionsEnded: number }> {
+	await getCustomerRow(store, customerId); // CUSTOMER_NOT_FOUND
+	return transaction(store, async (tx) => {
+		const links = await tx
+			.updateTable('invitations')
+			.set({ expires_at: now })
+			.where('customer_id', '=', customerId)
+			.where('used_at', 'is', null)
+			.where('expires_at', '>', now)
+			.executeTakeFirst();
+		const sessions = await tx.deleteFrom('sessions').where('customer_id', '=', customerId).executeTakeFirst();
+		return { invitationsRevoked: Number(links.numUpdatedRows), sessionsEnded: Number(sessions.numDeletedRows) };
+	});
 }

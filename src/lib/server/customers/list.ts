@@ -36,10 +36,10 @@ export async function listCustomers(app: App, query: { cursor?: string; limit: n
 		);
 	}
 	const found = await rows.execute();
+	const now = app.clock();
 	const page = found.slice(0, query.limit);
 	const ids = page.map((c) => c.id);
-	const [servers, payments, flagged] = ids.length === 0 ? [[], [], []] : await pageFacts(store, ids);
-	const now = app.clock();
+	const [servers, payments, flagged, links] = ids.length === 0 ? [[], [], [], []] : await pageFacts(store, ids, now);
 	const limit = readConcurrency(store);
 	// every server's status first (their reads batched), then each customer's month and open charge
 	const statuses = await billingStatuses(
@@ -67,14 +67,16 @@ export async function listCustomers(app: App, query: { cursor?: string; limit: n
 			openChargeId: open ? open.id : null,
 			lastPaymentAt: paidAt == null ? null : new Date(Number(paidAt)).toISOString(),
 			flaggedCharges: Number(flagged.find((f) => f.customer_id === row.id)?.n ?? 0),
+			/** invitation links sent and not used yet, still working */
+			pendingInvitations: Number(links.find((l) => l.customer_id === row.id)?.n ?? 0),
 			taxRate: customer.tax.rate
 		};
 	});
 	return { items, nextCursor: found.length > query.limit ? page[page.length - 1].id : null };
 }
 
-/** The page's servers, newest succeeded charge and flagged charge count per customer: one query each. */
-function pageFacts(store: Store, ids: string[]) {
+/** The page's servers, newest succeeded charge, flagged charges and working invitation links per customer: one query each. */
+function pageFacts(store: Store, ids: string[], now: number) {
 	return Promise.all([
 		store.db
 			.selectFrom('servers')
@@ -96,6 +98,14 @@ function pageFacts(store: Store, ids: string[]) {
 			.select(['customer_id', (eb) => eb.fn.countAll().as('n')])
 			.where('customer_id', 'in', ids)
 			.where('review_reason', 'is not', null)
+			.groupBy('customer_id')
+			.execute(),
+		store.db
+			.selectFrom('invitations')
+			.select(['customer_id', (eb) => eb.fn.countAll().as('n')])
+			.where('customer_id', 'in', ids)
+			.where('used_at', 'is', null)
+			.where('expires_at', '>', now)
 			.groupBy('customer_id')
 			.execute()
 	]);

@@ -3,7 +3,15 @@ import { router, createCallerFactory } from './init';
 import { billingStatus } from './routers/billing';
 import { billNow, cancelCharge, charges, createInvoice, createPaymentIntent, syncCharge } from './routers/charges';
 import { uptime } from './routers/metering';
-import { addCustomer, customerPortal, customers, customerStatus, inviteCustomer, updateCustomer } from './routers/customers';
+import {
+	addCustomer,
+	customerPortal,
+	customers,
+	customerStatus,
+	inviteCustomer,
+	revokeCustomerAccess,
+	updateCustomer
+} from './routers/customers';
 import { addServer, heartbeat, rotateAgentToken, servers, serverTable, updateServer } from './routers/servers';
 import { usage } from './routers/usage';
 
@@ -29,6 +37,7 @@ export const appRouter = router({
 	updateCustomer,
 	customers,
 	inviteCustomer,
+	revokeCustomerAccess,
 	customerStatus,
 	customerPortal
 });

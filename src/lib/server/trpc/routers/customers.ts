@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseTaxRate } from '../../billing/tax';
 import { visibleCustomerId } from '../../auth/scope';
 import { getCustomer } from '../../customers/customers';
-import { createInvitation, invitationPath } from '../../customers/invitations';
+import { createInvitation, invitationPath, revokeAccess } from '../../customers/invitations';
 import { listCustomers } from '../../customers/list';
 import { addCustomer as add, customerView, updateCustomer as update } from '../../customers/manage';
 import { customerStatus as statusOf } from '../../customers/status';
@@ -81,6 +81,11 @@ export const inviteCustomer = adminProcedure.input(z.object({ customerId }).stri
 	const path = invitationPath(invitation.token);
 	return { url: ctx.origin ? new URL(path, ctx.origin).toString() : path, expiresAt: new Date(invitation.expiresAt).toISOString() };
 });
+
+/** Ends a customer's access: unused invitation links stop working and their sessions end (servers and history stay). */
+export const revokeCustomerAccess = adminProcedure
+	.input(z.object({ customerId }).strict())
+	.mutation(({ ctx, input }) => revokeAccess(ctx.app.store, input.customerId, ctx.app.clock()));
 
 const ownCustomer = z.object({ customerId: customerId.optional(), locale: locale.optional() }).strict().optional();
 
