@@ -294,6 +294,32 @@ describe.each(DATABASES)('customers on %s', (kind) => {
 		});
 		expect(back.status).toBe(200);
 	});
+	it('a customer who signs out lands on a page that says how to come back, not on the operator’s alone', async () => {
+		const opened = await open((await admin.inviteCustomer.mutate({ customerId: 'acme' })).url);
+		const cookie = opened.headers.get('set-cookie')!.split(';')[0];
+		const out = await fetch(url('/signout'), { method: 'POST', redirect: 'manual', headers: { cookie, origin: setup.server.url } });
+		expect(out.status).toBe(303);
+		expect(out.headers.get('location')).toBe('/signin?signedOut=customer');
+		const signin = await (await fetch(url('/signin?signedOut=customer'), { headers: { 'accept-language': 'en' } })).text();
+		expect(signin).toContain('You are signed out.');
+		expect(signin).toContain('Customers: open the sign-in link your provider sent you.');
+		// the session is over; the operator's sign-out still lands on the plain sign-in page
+		expect((await open(url('/'), { cookie })).status).toBe(303);
+		const operator = await fetch(url('/signin'), {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { origin: setup.server.url, 'content-type': 'application/x-www-form-urlencoded' },
+			body: `token=${TOKEN}`
+		});
+		const operatorCookie = operator.headers.get('set-cookie')!.split(';')[0];
+		const operatorOut = await fetch(url('/signout'), {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { cookie: operatorCookie, origin: setup.server.url }
+		});
+		expect(operatorOut.headers.get('location')).toBe('/signin');
+	});
+
 	it("revoking a customer's access stops its unused links and ends its sessions, and nobody else's", async () => {
 		const opened = await open((await admin.inviteCustomer.mutate({ customerId: 'beta-corp' })).url);
 		const beta = createBillingClient(setup.server.url, { headers: { cookie: opened.headers.get('set-cookie')!.split(';')[0] } });

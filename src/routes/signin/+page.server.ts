@@ -7,7 +7,7 @@ import { getApp } from '$lib/server/runtime';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (!getApp().config.adminToken || locals.ctx.auth.role === 'admin') redirect(303, safeNext(url.searchParams.get('next')));
-	return { locale: locals.ctx.locale };
+	return { locale: locals.ctx.locale, customerSignedOut: url.searchParams.get('signedOut') === 'customer' };
 };
 
 export const actions: Actions = {
