@@ -138,6 +138,11 @@ describe('operator views', () => {
 		expect(await rowIds(page, 'server-row')).toEqual(['acme-api', 'acme-db']);
 		// the sort survives the search
 		expect(new URL(page.url()).searchParams.get('dir')).toBe('desc');
+		// the unbilled column: acme-api (5 h at ¥100/h) owes ¥500, acme-db (3 h) ¥300; sorted by it, cheapest first
+		expect(await page.locator('[data-testid="server-row"][data-id="acme-api"] [data-testid="server-unbilled"]').textContent()).toBe('¥500');
+		await page.getByTestId('sort-unbilled').click();
+		expect(await page.locator('th[aria-sort="ascending"]').textContent()).toContain('Unbilled');
+		expect(await rowIds(page, 'server-row')).toEqual(['acme-db', 'acme-api']);
 		await page.context().close();
 	});
 

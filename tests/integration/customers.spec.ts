@@ -204,6 +204,10 @@ describe.each(DATABASES)('customers on %s', (kind) => {
 		expect(next.items.map((s) => s.serverId)).toEqual(['b-1', 'a-2']);
 		const byUnbilled = await admin.serverTable.query({ sort: 'unbilled', direction: 'desc', customerId: 'acme' });
 		expect(byUnbilled.items.map((s) => s.serverId)).toEqual(['a-1', 'a-2']);
+		// each row's unbilled amount is what the server's status says, however the table is sorted (remote servers: no clock)
+		for (const row of [...byUnbilled.items, ...next.items.filter((s) => s.serverId !== 'local')])
+			expect(row.unbilledMinor, row.serverId).toBe((await admin.billingStatus.query({ serverId: row.serverId })).amountMinor);
+		expect(byUnbilled.items[0].unbilledMinor).toBeGreaterThan(byUnbilled.items[1].unbilledMinor);
 		const byUptime = await admin.serverTable.query({ sort: 'uptime', customerId: 'beta-corp' });
 		expect(byUptime.items.map((s) => [s.serverId, s.uptimeSeconds])).toEqual([
 			['b-2', 2 * 3600],

@@ -50,13 +50,16 @@ export async function serverTable(app: App, query: ServerTableQuery, locale: Loc
 	const total = Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 	const dir = query.direction;
 	let pageIds: string[] | undefined;
+	/** what each server owes unbilled (billingStatus's amount): all of them to sort by it, else the page's */
+	let amounts: Map<string, number> | undefined;
 	let ordered = filtered;
 	if (query.sort === 'unbilled') {
 		const ids = (await filtered.select('servers.id').execute()).map((r) => r.id);
 		const statuses = await billingStatuses(app, ids, locale);
-		const amounts = new Map(statuses.map((s) => [s.serverId, s.amountMinor]));
+		amounts = new Map(statuses.map((s) => [s.serverId, s.amountMinor]));
 		const sign = dir === 'asc' ? 1 : -1;
-		ids.sort((a, b) => sign * (amounts.get(a)! - amounts.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
+		const owed = amounts;
+		ids.sort((a, b) => sign * (owed.get(a)! - owed.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
 		pageIds = ids.slice(query.offset, query.offset + query.limit);
 		if (pageIds.length === 0) return { items: [], total, nextCursor: null };
 		ordered = filtered.where('servers.id', 'in', pageIds);
@@ -83,6 +86,17 @@ export async function serverTable(app: App, query: ServerTableQuery, locale: Loc
 		])
 		.execute();
 	if (pageIds) rows.sort((a, b) => pageIds.indexOf(a.id) - pageIds.indexOf(b.id));
+	const unbilled =
+		amounts ??
+		new Map(
+			(
+				await billingStatuses(
+					app,
+					rows.map((r) => r.id),
+					locale
+				)
+			).map((s) => [s.serverId, s.amountMinor])
+		);
 	const now = app.clock();
 	const items = rows.map((r) => {
 		const isLocal = r.is_local === 1;
@@ -96,6 +110,7 @@ export async function serverTable(app: App, query: ServerTableQuery, locale: Loc
 			online: isLocal || (lastSeen !== null && now - lastSeen <= ONLINE_WITHIN_MS),
 			uptimeSeconds: bootTime === null || lastSeen === null ? 0 : Math.max(0, Math.floor((lastSeen - bootTime) / 1000)),
 			hourlyRate: formatRate(pricingRules(config, r).rateMicros),
+			unbilledMinor: unbilled.get(r.id)!,
 			retired: r.retired_at !== null
 		};
 	});
