@@ -26,8 +26,9 @@ import type { BilledMonth } from './pricing';
 
 /**
  * The reads a server's status is made of. `storeReads` runs each as its own query; `batchedReads` gathers the reads that
- * many statuses make in the same tick into one query per kind (the customers table prices 200 servers: 8 queries, not
- * 1,400). Both run the same query builders, so a batched read answers exactly what the single one does (reads.spec.ts).
+ * many statuses make in the same tick into a statement per shape of query (the customers table prices 200 servers: about
+ * 80 statements on SQLite, 9 on PostgreSQL, not 1,400 queries). Both run the same query builders, so a batched read answers
+ * exactly what the single one does (tests/integration/batched-reads.spec.ts).
  */
 export interface FactReads {
 	server(id: string): Promise<Server>;
@@ -67,7 +68,7 @@ const MAX_BATCH = 200;
 
 /** For the reads of one piece of work (a page's table): nothing is kept after it. */
 export function batchedReads({ db, dialect }: Pick<Store, 'db' | 'dialect'>): FactReads {
-	/** a loader whose batch is one UNION ALL of each key's own query, answered key by key */
+	/** a loader whose batch runs each key's own query together with the others (unionAll), answered key by key */
 	function loader<K, Row, V>(query: (key: K) => Compilable, answer: (rows: Row[], key: K) => V, orderBy: readonly string[] = []) {
 		const load = new DataLoader<K, V>(
 			async (keys) => {
