@@ -21,8 +21,9 @@ const PLAIN_URL = /^[\x21-\x22\x24-\x7e]*$/;
 /**
  * Hot reads without SvelteKit's per-request Request/Response: GET queries on /api/trpc (one or a batch, through createCaller)
  * and the prototype's GET /api/billing-status and /api/uptime, under the hooks' request policy, with the routes' bytes
- * (fast-path.spec.ts); and `GET /` when this second's page for the viewer is already rendered (page-cache.ts). All else — other methods, bodies, unknown or non-query procedures, unparsable input, streaming,
- * `?lang=`, proxy setups not plainly read — goes to SvelteKit untouched.
+ * (fast-path.spec.ts); and `GET /` when this second's page for the viewer is already rendered (page-cache.ts). All else —
+ * other methods, bodies, unknown or non-query procedures, unparsable input, streaming, `?lang=`, proxy setups not plainly
+ * read — goes to SvelteKit untouched.
  */
 export function createFastApi(app: App, env: Record<string, string | undefined>): NodeHandler | undefined {
 	const reader = nodeRequestReader(env);
